@@ -1,0 +1,240 @@
+package org.cybexp.input.api;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * An input's configuration: the common keys, validated by the container, and the plugin's own keys, read with
+ * the typed getters or as a whole with {@link #as(Class)}. Immutable. {@link #toString()} masks secrets.
+ */
+public final class InputConfig {
+
+    /** Keys whose values are masked wherever the configuration is shown. */
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(key|token|password|secret|credential).*");
+
+    private final String plugin;
+    private final String name;
+    private final String orgid;
+    private final String typetag;
+    private final ZoneId timezone;
+    private final Duration period;
+    private final boolean enabled;
+    private final Map<String, Object> properties;
+
+    /**
+     * Built by the container after validating the common keys; tests and tools may build one too.
+     *
+     * @param properties every key of the configuration, common ones included
+     */
+    public InputConfig(String plugin, String name, String orgid, String typetag, ZoneId timezone, Duration period,
+            boolean enabled, Map<String, ?> properties) {
+        this.plugin = plugin;
+        this.name = name;
+        this.orgid = orgid;
+        this.typetag = typetag;
+        this.timezone = timezone;
+        this.period = period;
+        this.enabled = enabled;
+        this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    }
+
+    /** The plugin's name, e.g. {@code openphish}. */
+    public String plugin() {
+        return plugin;
+    }
+
+    /** The input's unique name. */
+    public String name() {
+        return name;
+    }
+
+    /** The CYBEX-P organisation (hash or name) the records are posted for. */
+    public String orgid() {
+        return orgid;
+    }
+
+    /** The CYBEX-P typetag of the records, e.g. {@code openphish-file-feed}. */
+    public String typetag() {
+        return typetag;
+    }
+
+    /** The time zone of the records' timestamps, posted as {@code timezone}. */
+    public ZoneId timezone() {
+        return timezone;
+    }
+
+    /** Time between two fetches of a polling input. */
+    public Duration period() {
+        return period;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** Every key, common ones included; values as ConfigAdmin holds them (strings from .cfg files). */
+    public Map<String, Object> properties() {
+        return properties;
+    }
+
+    public Optional<String> get(String key) {
+        Object value = properties.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        String text = value.getClass().isArray() ? join(value) : value.toString().trim();
+        return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
+    public String getString(String key, String defaultValue) {
+        return get(key).orElse(defaultValue);
+    }
+
+    /** @throws InvalidConfigException if the key is absent or empty */
+    public String require(String key) throws InvalidConfigException {
+        return get(key).orElseThrow(() -> new InvalidConfigException(key, "is required"));
+    }
+
+    /** @throws InvalidConfigException if present but not a whole number */
+    public long getLong(String key, long defaultValue) throws InvalidConfigException {
+        Optional<String> text = get(key);
+        try {
+            return text.isPresent() ? Long.parseLong(text.get()) : defaultValue;
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key, "must be a whole number, got '" + text.get() + "'");
+        }
+    }
+
+    /** @throws InvalidConfigException if present but neither true nor false */
+    public boolean getBoolean(String key, boolean defaultValue) throws InvalidConfigException {
+        Optional<String> text = get(key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (text.get().toLowerCase()) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new InvalidConfigException(key, "must be true or false, got '" + text.get() + "'");
+        };
+    }
+
+    /** A secret value, masked when printed. */
+    public Secret getSecret(String key) {
+        return Secret.of(get(key).orElse(""));
+    }
+
+    /**
+     * The configuration as an annotation type whose element names are the keys (e.g. {@code String url()},
+     * {@code long period()}, {@code boolean verify_tls()}); absent keys take the element's default.
+     *
+     * @throws InvalidConfigException if a present value cannot be converted to the element's type
+     */
+    public <A> A as(Class<A> type) throws InvalidConfigException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Method method : type.getDeclaredMethods()) {
+            if (method.getParameterCount() == 0) {
+                values.put(method.getName(), convert(method));
+            }
+        }
+        Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> {
+            if (values.containsKey(m.getName()) && m.getParameterCount() == 0) {
+                return values.get(m.getName());
+            }
+            return switch (m.getName()) {
+                case "toString" -> type.getSimpleName() + masked(values);
+                case "hashCode" -> values.hashCode();
+                case "equals" -> p == args[0];
+                case "annotationType" -> type;
+                default -> throw new UnsupportedOperationException(m.getName());
+            };
+        });
+        return type.cast(proxy);
+    }
+
+    private Object convert(Method method) throws InvalidConfigException {
+        String key = method.getName();
+        Class<?> target = method.getReturnType();
+        Optional<String> text = get(key);
+        if (text.isEmpty()) {
+            Object fallback = method.getDefaultValue();
+            if (fallback != null) {
+                return fallback;
+            }
+            if (target.isPrimitive()) {
+                throw new InvalidConfigException(key, "is required");
+            }
+            return target == String.class ? "" : null;
+        }
+        String value = text.get();
+        try {
+            if (target == String.class) {
+                return value;
+            } else if (target == long.class) {
+                return Long.parseLong(value);
+            } else if (target == int.class) {
+                return Integer.parseInt(value);
+            } else if (target == double.class) {
+                return Double.parseDouble(value);
+            } else if (target == boolean.class) {
+                return getBoolean(key, false);
+            } else if (target == Secret.class) {
+                return Secret.of(value);
+            } else if (target.isEnum()) {
+                return enumValue(target, value);
+            } else if (target == String[].class) {
+                Object raw = properties.get(key);
+                return raw instanceof String[] array ? array.clone() : value.split("\\s*,\\s*");
+            }
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key, "must be a number, got '" + value + "'");
+        }
+        throw new InvalidConfigException(key, "has an unsupported type " + target.getSimpleName());
+    }
+
+    private static Object enumValue(Class<?> target, String value) throws InvalidConfigException {
+        for (Object constant : target.getEnumConstants()) {
+            if (((Enum<?>) constant).name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        throw new InvalidConfigException(target.getSimpleName(), "unknown value '" + value + "'");
+    }
+
+    private static String join(Object array) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Array.getLength(array); i++) {
+            out.append(i == 0 ? "" : ",").append(Array.get(array, i));
+        }
+        return out.toString();
+    }
+
+    /** Whether a key holds a secret by its name (key, token, password, secret, credential). */
+    public static boolean isSecretKey(String key) {
+        return SECRET_KEY.matcher(key).matches();
+    }
+
+    /** The properties with secret values replaced by {@code ***}, sorted by key: safe to print. */
+    public Map<String, Object> maskedProperties() {
+        return masked(properties);
+    }
+
+    private static Map<String, Object> masked(Map<String, Object> values) {
+        Map<String, Object> out = new TreeMap<>();
+        values.forEach((k, v) -> out.put(k, isSecretKey(k) && v != null && !v.toString().isEmpty() ? "***" : v));
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "InputConfig[" + plugin + "/" + name + " " + masked(properties) + "]";
+    }
+}

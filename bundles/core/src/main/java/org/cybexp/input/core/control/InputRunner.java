@@ -1,0 +1,30 @@
+package org.cybexp.input.core.control;
+
+import java.time.Duration;
+
+import org.cybexp.input.api.InputConfig;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** One input, driven by the core: fetches on its period (polling) or runs its stream, backs off on failures. */
+@ProviderType
+public interface InputRunner {
+
+    InputConfig config();
+
+    /** Starts fetching (or streaming); the first fetch honours the rate limit and any persisted wait. */
+    void start();
+
+    /**
+     * Stops fetching and waits up to {@code timeout} for the fetch in progress to end. A graceful stop lets the
+     * current batch finish; an immediate one interrupts it and closes its sockets. Never waits for a backoff.
+     *
+     * @return true if no thread of this input is running any more
+     */
+    boolean stop(StopMode mode, Duration timeout);
+
+    /** A snapshot of the input's state and counters. */
+    InputStatus status();
+
+    /** Stops immediately if needed and closes the plugin's input; the runner cannot be started again. */
+    void close();
+}

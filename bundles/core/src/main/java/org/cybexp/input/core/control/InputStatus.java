@@ -1,0 +1,42 @@
+package org.cybexp.input.core.control;
+
+import java.time.Instant;
+
+/**
+ * A snapshot of one input, safe to show (no secrets).
+ *
+ * @param name the input's name
+ * @param plugin the plugin's name
+ * @param state what it is doing
+ * @param detail the plugin's progress line (e.g. {@code connected}), or empty
+ * @param fetched events emitted and stored in the outbox
+ * @param duplicates events dropped because they were emitted before
+ * @param malformed records the plugin skipped as malformed
+ * @param delivered events the sink accepted
+ * @param deadLettered events the sink refused for good (kept in the dead-letter folder)
+ * @param outboxDepth events waiting for delivery
+ * @param fetchFailures fetches that failed since start
+ * @param consecutiveFailures failures since the last success (drives the backoff)
+ * @param lastError the last fetch or delivery error, or null
+ * @param lastErrorAt when it happened, or null
+ * @param lastSuccess end of the last successful fetch, or null
+ * @param nextRun when the next fetch starts, or null
+ * @param configError why the latest configuration was refused while the previous one keeps running, or null
+ */
+public record InputStatus(String name, String plugin, InputState state, String detail, long fetched,
+        long duplicates, long malformed, long delivered, long deadLettered, long outboxDepth, long fetchFailures,
+        int consecutiveFailures, String lastError, Instant lastErrorAt, Instant lastSuccess, Instant nextRun,
+        String configError) {
+
+    /** A status for an input that has no runner (stopped, disabled, invalid, plugin missing). */
+    public static InputStatus idle(String name, String plugin, InputState state, String error) {
+        return new InputStatus(name, plugin, state, "", 0, 0, 0, 0, 0, 0, 0, 0, error, null, null, null, null);
+    }
+
+    /** The same status with another state and configuration error. */
+    public InputStatus with(InputState newState, String newConfigError) {
+        return new InputStatus(name, plugin, newState, detail, fetched, duplicates, malformed, delivered,
+                deadLettered, outboxDepth, fetchFailures, consecutiveFailures, lastError, lastErrorAt, lastSuccess,
+                nextRun, newConfigError);
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * How the manager drives inputs: the core's {@link org.cybexp.input.core.control.InputRunnerFactory} service
+ * turns a plugin's opened input into a running {@link org.cybexp.input.core.control.InputRunner}.
+ */
+@Export
+@Version("1.0.0")
+package org.cybexp.input.core.control;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
