@@ -1,0 +1,50 @@
+package org.cybexp.input.manager.internal;
+
+import java.util.Map;
+
+import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.core.control.InputRunner;
+import org.cybexp.input.core.control.InputState;
+import org.cybexp.input.core.control.InputStatus;
+
+/** What the manager knows of one input configuration (one factory configuration PID). Guarded by the manager. */
+final class InputSlot {
+
+    final String pid;
+    final String plugin;
+    String name;
+    /** The properties the running input was built from; null when none runs. */
+    Map<String, Object> appliedProperties;
+    InputConfig config;
+    InputRunner runner;
+    /** Why there is no runner (when runner is null). */
+    InputState idleState = InputState.STOPPED;
+    /** The error behind INVALID_CONFIG, or the refused newer configuration while the old one runs. */
+    String configError;
+    /** Stopped by a user: stays stopped until started again. */
+    boolean userStopped;
+    /** The runner's last status, kept so counters survive a stop. */
+    InputStatus lastStatus;
+
+    InputSlot(String pid, String plugin, String name) {
+        this.pid = pid;
+        this.plugin = plugin;
+        this.name = name;
+    }
+
+    boolean running() {
+        return runner != null;
+    }
+
+    InputStatus status() {
+        if (runner != null) {
+            InputStatus live = runner.status();
+            return configError == null ? live : live.with(live.state(), configError);
+        }
+        if (lastStatus != null && idleState == InputState.STOPPED) {
+            return lastStatus.with(InputState.STOPPED, null);
+        }
+        InputStatus idle = InputStatus.idle(name, plugin, idleState, configError);
+        return idleState == InputState.INVALID_CONFIG ? idle.with(idleState, configError) : idle;
+    }
+}

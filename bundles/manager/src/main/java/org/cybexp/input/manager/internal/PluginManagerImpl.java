@@ -1,0 +1,462 @@
+package org.cybexp.input.manager.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.cybexp.input.api.CybexSource;
+import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.api.InvalidConfigException;
+import org.cybexp.input.api.SourceInput;
+import org.cybexp.input.api.SourcePlugin;
+import org.cybexp.input.core.control.InputRunner;
+import org.cybexp.input.core.control.InputRunnerFactory;
+import org.cybexp.input.core.control.InputState;
+import org.cybexp.input.core.control.InputStatus;
+import org.cybexp.input.core.control.StopMode;
+import org.cybexp.input.manager.PluginManager;
+import org.cybexp.input.manager.UnknownSelectionException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The container's inputs: one per factory configuration {@code cybexp.source.<plugin>}, run while its plugin
+ * service is present. Plugins come and go (whiteboard); configurations come, change and go (ConfigAdmin). A new
+ * configuration is validated before the running input is replaced, so a bad edit never stops a good input.
+ */
+@Component(service = {PluginManager.class, ConfigurationListener.class}, immediate = true)
+public final class PluginManagerImpl implements PluginManager, ConfigurationListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PluginManagerImpl.class);
+    private static final String FACTORY_FILTER = "(service.factoryPid=" + SourcePlugin.PID_PREFIX + "*)";
+    /** How long a graceful stop may take before the input is stopped at once. */
+    static final Duration GRACEFUL_TIMEOUT = Duration.ofSeconds(30);
+    /** A removed plugin's classes must not run after its service is gone: stop its inputs at once. */
+    static final Duration IMMEDIATE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, SourcePlugin> plugins = new ConcurrentHashMap<>();
+    private final Map<String, InputSlot> slots = new LinkedHashMap<>();
+    private final CybexSource cybexSource;
+    private final InputRunnerFactory runners;
+    private final ConfigurationAdmin configAdmin;
+    private boolean active;
+
+    @Activate
+    public PluginManagerImpl(@Reference CybexSource cybexSource, @Reference InputRunnerFactory runners,
+            @Reference ConfigurationAdmin configAdmin) {
+        this.cybexSource = cybexSource;
+        this.runners = runners;
+        this.configAdmin = configAdmin;
+        // Dynamic plugin references are bound after construction; each bind applies its inputs.
+        lock.lock();
+        try {
+            active = true;
+            reloadLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        lock.lock();
+        try {
+            active = false;
+            closeAll(StopMode.GRACEFUL, GRACEFUL_TIMEOUT);
+            slots.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindPlugin(SourcePlugin plugin) {
+        String name = plugin.name();
+        lock.lock();
+        try {
+            SourcePlugin previous = plugins.put(name, plugin);
+            LOG.info("source plugin '{}' is available{}", name, previous == null ? "" : " (replacing another)");
+            if (active) {
+                slotsOf(name).forEach(slot -> {
+                    closeRunner(slot, StopMode.IMMEDIATE, IMMEDIATE_TIMEOUT);
+                    apply(slot, readProperties(slot.pid));
+                });
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void unbindPlugin(SourcePlugin plugin) {
+        String name = plugin.name();
+        lock.lock();
+        try {
+            if (!plugins.remove(name, plugin)) {
+                return; // a newer service of the same name replaced it already
+            }
+            LOG.info("source plugin '{}' is gone: stopping its inputs", name);
+            for (InputSlot slot : slotsOf(name)) {
+                closeRunner(slot, StopMode.IMMEDIATE, IMMEDIATE_TIMEOUT);
+                slot.idleState = InputState.PLUGIN_MISSING;
+                slot.lastStatus = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (InputNames.pluginOf(event.getFactoryPid()) == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (!active) {
+                return;
+            }
+            if (event.getType() == ConfigurationEvent.CM_DELETED) {
+                remove(event.getPid());
+            } else {
+                Map<String, Object> properties = readProperties(event.getPid());
+                if (properties == null) {
+                    remove(event.getPid());
+                } else {
+                    apply(slotFor(event.getPid(), event.getFactoryPid(), properties), properties);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<InputStatus> status() {
+        lock.lock();
+        try {
+            List<InputStatus> out = new ArrayList<>();
+            slots.values().forEach(slot -> out.add(slot.status()));
+            out.sort(Comparator.comparing(InputStatus::name));
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<String> plugins() {
+        return new ArrayList<>(new TreeSet<>(plugins.keySet()));
+    }
+
+    @Override
+    public List<String> start(Collection<String> pluginNames, Collection<String> names)
+            throws UnknownSelectionException {
+        lock.lock();
+        try {
+            List<InputSlot> selected = select(pluginNames, names);
+            for (InputSlot slot : selected) {
+                slot.userStopped = false;
+                if (!slot.running()) {
+                    apply(slot, readProperties(slot.pid));
+                }
+            }
+            return namesOf(selected);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<String> stop(Collection<String> pluginNames, Collection<String> names)
+            throws UnknownSelectionException {
+        lock.lock();
+        try {
+            List<InputSlot> selected = select(pluginNames, names);
+            for (InputSlot slot : selected) {
+                slot.userStopped = true;
+                if (slot.running()) {
+                    closeRunner(slot, StopMode.GRACEFUL, GRACEFUL_TIMEOUT);
+                    slot.idleState = InputState.STOPPED;
+                }
+            }
+            return namesOf(selected);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<String> restart(Collection<String> pluginNames, Collection<String> names)
+            throws UnknownSelectionException {
+        lock.lock();
+        try {
+            List<InputSlot> selected = select(pluginNames, names);
+            for (InputSlot slot : selected) {
+                slot.userStopped = false;
+                closeRunner(slot, StopMode.GRACEFUL, GRACEFUL_TIMEOUT);
+                apply(slot, readProperties(slot.pid));
+            }
+            return namesOf(selected);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void reload() {
+        lock.lock();
+        try {
+            if (active) {
+                reloadLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void stopAll(boolean immediate) {
+        lock.lock();
+        try {
+            closeAll(immediate ? StopMode.IMMEDIATE : StopMode.GRACEFUL,
+                    immediate ? IMMEDIATE_TIMEOUT : GRACEFUL_TIMEOUT);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- internals; every method below runs with the lock held
+
+    private void reloadLocked() {
+        Map<String, Map<String, Object>> current = new LinkedHashMap<>();
+        Map<String, String> factoryPids = new HashMap<>();
+        for (Configuration configuration : listConfigurations()) {
+            Map<String, Object> properties = toMap(configuration.getProperties());
+            if (properties != null) {
+                current.put(configuration.getPid(), properties);
+                factoryPids.put(configuration.getPid(), configuration.getFactoryPid());
+            }
+        }
+        for (String pid : new ArrayList<>(slots.keySet())) {
+            if (!current.containsKey(pid)) {
+                remove(pid);
+            }
+        }
+        current.forEach((pid, properties) -> apply(slotFor(pid, factoryPids.get(pid), properties), properties));
+    }
+
+    private InputSlot slotFor(String pid, String factoryPid, Map<String, Object> properties) {
+        return slots.computeIfAbsent(pid, p -> new InputSlot(p, InputNames.pluginOf(factoryPid),
+                InputNames.defaultName(p, properties)));
+    }
+
+    /** Validates a configuration and, if it is good and differs from the running one, (re)starts the input. */
+    private void apply(InputSlot slot, Map<String, Object> properties) {
+        if (properties == null) {
+            remove(slot.pid);
+            return;
+        }
+        if (slot.running() && properties.equals(slot.appliedProperties)) {
+            slot.configError = null;
+            return;
+        }
+        SourcePlugin plugin = plugins.get(slot.plugin);
+        if (plugin == null) {
+            slot.name = nameFrom(slot.pid, properties);
+            slot.idleState = InputState.PLUGIN_MISSING;
+            slot.configError = null;
+            return;
+        }
+        InputConfig config;
+        SourceInput input;
+        try {
+            config = cybexSource.validate(plugin, InputNames.defaultName(slot.pid, properties), properties);
+            requireUniqueName(slot, config.name());
+            input = plugin.open(config);
+        } catch (InvalidConfigException | RuntimeException e) {
+            refuse(slot, properties, e);
+            return;
+        }
+        closeRunner(slot, StopMode.GRACEFUL, GRACEFUL_TIMEOUT);
+        slot.name = config.name();
+        slot.config = config;
+        slot.configError = null;
+        slot.lastStatus = null;
+        if (!config.enabled() || slot.userStopped) {
+            closeQuietly(input);
+            slot.idleState = config.enabled() ? InputState.STOPPED : InputState.DISABLED;
+            return;
+        }
+        InputRunner runner = runners.create(config, input);
+        slot.runner = runner;
+        slot.appliedProperties = properties;
+        runner.start();
+        LOG.info("input '{}' ({}) started from {}", config.name(), slot.plugin,
+                InputNames.origin(slot.pid, properties));
+    }
+
+    private void refuse(InputSlot slot, Map<String, Object> properties, Exception e) {
+        String reason = e instanceof InvalidConfigException ? e.getMessage()
+                : "the plugin failed to open the input: " + e;
+        String origin = InputNames.origin(slot.pid, properties);
+        if (slot.running()) {
+            slot.configError = "new configuration in " + origin + " refused (" + reason
+                    + "); the previous one keeps running";
+            LOG.error("input '{}': {}", slot.name, slot.configError);
+        } else {
+            slot.name = nameFrom(slot.pid, properties);
+            slot.idleState = InputState.INVALID_CONFIG;
+            slot.configError = "invalid configuration in " + origin + ": " + reason;
+            LOG.error("input '{}': {}", slot.name, slot.configError);
+        }
+    }
+
+    private void requireUniqueName(InputSlot slot, String name) throws InvalidConfigException {
+        for (InputSlot other : slots.values()) {
+            if (other != slot && name.equals(other.name)
+                    && (other.running() || other.idleState != InputState.INVALID_CONFIG)) {
+                throw new InvalidConfigException("name", "'" + name + "' is already used by another input");
+            }
+        }
+    }
+
+    private static String nameFrom(String pid, Map<String, Object> properties) {
+        Object name = properties.getOrDefault("name", properties.get("human_name"));
+        return name == null || name.toString().isBlank() ? InputNames.defaultName(pid, properties)
+                : name.toString().trim();
+    }
+
+    private void remove(String pid) {
+        InputSlot slot = slots.remove(pid);
+        if (slot != null) {
+            closeRunner(slot, StopMode.GRACEFUL, GRACEFUL_TIMEOUT);
+            LOG.info("input '{}' removed with its configuration", slot.name);
+        }
+    }
+
+    private void closeAll(StopMode mode, Duration timeout) {
+        // Ask every input to stop first, so they wind down in parallel, then wait for each.
+        slots.values().stream().filter(InputSlot::running).forEach(s -> s.runner.stop(mode, Duration.ZERO));
+        slots.values().forEach(slot -> closeRunner(slot, mode, timeout));
+    }
+
+    private void closeRunner(InputSlot slot, StopMode mode, Duration timeout) {
+        InputRunner runner = slot.runner;
+        if (runner == null) {
+            return;
+        }
+        if (!runner.stop(mode, timeout)) {
+            LOG.warn("input '{}' did not stop within {} s: stopping it now", slot.name, timeout.toSeconds());
+        }
+        slot.lastStatus = runner.status();
+        runner.close();
+        slot.runner = null;
+        slot.appliedProperties = null;
+        slot.idleState = InputState.STOPPED;
+    }
+
+    private static void closeQuietly(SourceInput input) {
+        try {
+            input.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing an unused input failed: {}", e.toString());
+        }
+    }
+
+    private List<InputSlot> select(Collection<String> pluginNames, Collection<String> names)
+            throws UnknownSelectionException {
+        Set<String> knownPlugins = new TreeSet<>(plugins.keySet());
+        Set<String> knownNames = new TreeSet<>();
+        slots.values().forEach(slot -> {
+            knownPlugins.add(slot.plugin);
+            knownNames.add(slot.name);
+        });
+        for (String plugin : pluginNames) {
+            if (!knownPlugins.contains(plugin)) {
+                throw new UnknownSelectionException("unknown plugin '" + plugin + "' (known: "
+                        + String.join(", ", knownPlugins) + ")");
+            }
+        }
+        for (String name : names) {
+            if (!knownNames.contains(name)) {
+                throw new UnknownSelectionException("no input named '" + name + "' (inputs: "
+                        + String.join(", ", knownNames) + ")");
+            }
+        }
+        Set<String> wantedPlugins = new HashSet<>(pluginNames);
+        Set<String> wantedNames = new HashSet<>(names);
+        boolean all = wantedPlugins.isEmpty() && wantedNames.isEmpty();
+        List<InputSlot> selected = new ArrayList<>();
+        for (InputSlot slot : slots.values()) {
+            if (all || wantedPlugins.contains(slot.plugin) || wantedNames.contains(slot.name)) {
+                selected.add(slot);
+            }
+        }
+        return selected;
+    }
+
+    private static List<String> namesOf(List<InputSlot> selected) {
+        return selected.stream().map(s -> s.name).sorted().toList();
+    }
+
+    private List<InputSlot> slotsOf(String plugin) {
+        return slots.values().stream().filter(s -> plugin.equals(s.plugin)).toList();
+    }
+
+    private Configuration[] listConfigurations() {
+        try {
+            Configuration[] found = configAdmin.listConfigurations(FACTORY_FILTER);
+            return found == null ? new Configuration[0] : found;
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.error("cannot list input configurations: {}", e.toString());
+            return new Configuration[0];
+        }
+    }
+
+    private Map<String, Object> readProperties(String pid) {
+        try {
+            Configuration[] found = configAdmin.listConfigurations("(service.pid=" + pid + ")");
+            return found == null || found.length == 0 ? null : toMap(found[0].getProperties());
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.error("cannot read configuration {}: {}", pid, e.toString());
+            return null;
+        }
+    }
+
+    private static Map<String, Object> toMap(Dictionary<String, Object> dictionary) {
+        if (dictionary == null) {
+            return null;
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (Enumeration<String> keys = dictionary.keys(); keys.hasMoreElements();) {
+            String key = keys.nextElement();
+            map.put(key, dictionary.get(key));
+        }
+        return map;
+    }
+}
