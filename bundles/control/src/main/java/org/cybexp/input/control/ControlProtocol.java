@@ -1,0 +1,182 @@
+package org.cybexp.input.control;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.cybexp.input.manager.PluginManager;
+import org.cybexp.input.manager.UnknownSelectionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One CLI request (a JSON line) to one answer (a JSON line), independent of sockets so it is tested directly.
+ * Every request must carry the nonce of {@code data/runningconfig}; the commands act through the
+ * {@link PluginManager}.
+ */
+final class ControlProtocol {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlProtocol.class);
+    static final String REFUSED = "refused: wrong or missing nonce";
+    static final List<String> COMMANDS = List.of("status", "plugins", "start", "stop", "restart", "reload",
+            "shutdown");
+
+    /** The answer line, and what to do once it has been sent (the shutdown must not cut its own answer). */
+    record Reply(String json, Runnable afterReply) {
+        static Reply of(String json) {
+            return new Reply(json, () -> { });
+        }
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final PluginManager manager;
+    private final Nonce nonce;
+    private final Clock clock;
+    private final Instant started;
+    private final long pid;
+    private final Consumer<Boolean> shutdown;
+
+    /** @param shutdown stops every input (gracefully or immediately, the argument) and then the framework */
+    ControlProtocol(PluginManager manager, Nonce nonce, Clock clock, long pid, Consumer<Boolean> shutdown) {
+        this.manager = manager;
+        this.nonce = nonce;
+        this.clock = clock;
+        this.started = clock.instant();
+        this.pid = pid;
+        this.shutdown = shutdown;
+    }
+
+    Reply handle(String line, int remotePort) {
+        JsonNode request;
+        try {
+            request = json.readTree(line);
+        } catch (JsonProcessingException e) {
+            return error("bad request: not JSON");
+        }
+        if (request == null || !request.isObject()) {
+            return error("bad request: expected one JSON object");
+        }
+        JsonNode given = request.get("nonce");
+        if (given == null || !given.isTextual() || !nonce.matches(given.asText())) {
+            LOG.warn("Control request refused (wrong or missing nonce) from client port {}", remotePort);
+            return error(REFUSED);
+        }
+        try {
+            return execute(request);
+        } catch (BadRequest e) {
+            return error(e.getMessage());
+        } catch (UnknownSelectionException e) {
+            return error(e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Control command failed", e);
+            return error("internal error: " + e);
+        }
+    }
+
+    private Reply execute(JsonNode request) throws BadRequest, UnknownSelectionException {
+        String command = text(request, "command");
+        List<String> plugins = strings(request, "plugins");
+        List<String> names = strings(request, "names");
+        switch (command) {
+            case "status":
+            case "plugins":
+                return ok(null);
+            case "start":
+                return ok(manager.start(plugins, names));
+            case "stop":
+                return ok(manager.stop(plugins, names));
+            case "restart":
+                return ok(manager.restart(plugins, names));
+            case "reload":
+                manager.reload();
+                return ok(null);
+            case "shutdown":
+                boolean immediate = request.path("immediate").asBoolean(false);
+                LOG.info("Shutdown requested by the CLI ({})", immediate ? "immediate" : "graceful");
+                Map<String, Object> answer = base(true);
+                return new Reply(write(answer), () -> shutdown.accept(immediate));
+            default:
+                throw new BadRequest("unknown command '" + command + "' (expected one of "
+                        + String.join(", ", COMMANDS) + ")");
+        }
+    }
+
+    private Reply ok(List<String> selected) {
+        Map<String, Object> answer = base(true);
+        if (selected != null) {
+            answer.put("selected", selected);
+        }
+        answer.put("inputs", manager.status().stream().map(StatusJson::of).toList());
+        answer.put("plugins", manager.plugins());
+        return Reply.of(write(answer));
+    }
+
+    private Map<String, Object> base(boolean ok) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", ok);
+        answer.put("pid", pid);
+        answer.put("uptime_s", Duration.between(started, clock.instant()).toSeconds());
+        return answer;
+    }
+
+    private Reply error(String message) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", false);
+        answer.put("error", message);
+        return Reply.of(write(answer));
+    }
+
+    private String write(Map<String, Object> answer) {
+        try {
+            return json.writeValueAsString(answer);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the answer", e);
+        }
+    }
+
+    private static String text(JsonNode request, String field) throws BadRequest {
+        JsonNode node = request.get(field);
+        if (node == null || !node.isTextual() || node.asText().isBlank()) {
+            throw new BadRequest("bad request: '" + field + "' is missing (expected one of "
+                    + String.join(", ", COMMANDS) + ")");
+        }
+        return node.asText();
+    }
+
+    private static List<String> strings(JsonNode request, String field) throws BadRequest {
+        JsonNode node = request.get(field);
+        List<String> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            throw new BadRequest("bad request: '" + field + "' must be a list of strings");
+        }
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                throw new BadRequest("bad request: '" + field + "' must be a list of strings");
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
+    /** A request the daemon cannot act on; its message goes back to the client. */
+    private static final class BadRequest extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+}

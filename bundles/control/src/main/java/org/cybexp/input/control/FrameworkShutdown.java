@@ -1,0 +1,58 @@
+package org.cybexp.input.control;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.cybexp.input.manager.PluginManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops every input, then the framework (which ends the daemon's JVM). The first request stops as asked; a
+ * second one while the first is still running stops the inputs at once and the framework without waiting.
+ * The work runs on its own thread so the caller (a socket worker, a signal handler) returns at once.
+ */
+final class FrameworkShutdown {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrameworkShutdown.class);
+
+    private final PluginManager manager;
+    private final Runnable stopFramework;
+    private final AtomicBoolean requested = new AtomicBoolean();
+
+    /** @param stopFramework stops the system bundle (asynchronous in Felix) */
+    FrameworkShutdown(PluginManager manager, Runnable stopFramework) {
+        this.manager = manager;
+        this.stopFramework = stopFramework;
+    }
+
+    void request(boolean immediate) {
+        if (requested.compareAndSet(false, true)) {
+            start("cybexp-shutdown", () -> {
+                stopInputs(immediate);
+                stopFramework.run();
+            });
+        } else {
+            LOG.warn("Second stop request while stopping: stopping every input at once");
+            start("cybexp-shutdown-now", () -> stopInputs(true));
+            stopFramework.run();
+        }
+    }
+
+    boolean requested() {
+        return requested.get();
+    }
+
+    private void stopInputs(boolean immediate) {
+        try {
+            manager.stopAll(immediate);
+        } catch (RuntimeException e) {
+            LOG.error("Stopping the inputs failed; stopping the framework anyway", e);
+        }
+    }
+
+    private static void start(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(false); // keep the JVM up until the inputs are stopped
+        thread.start();
+    }
+}

@@ -1,0 +1,198 @@
+package org.cybexp.input.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The control endpoint over real loopback sockets, with a fake PluginManager and no framework. */
+class ControlServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+
+    @TempDir
+    Path data;
+
+    private final FakePluginManager manager = new FakePluginManager();
+    private final CountDownLatch frameworkStopped = new CountDownLatch(1);
+    private ControlServer server;
+    private RunningConfig config;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new ControlServer(manager, data, 0, frameworkStopped::countDown, Clock.fixed(T0, ZoneOffset.UTC),
+                1_000);
+        config = RunningConfig.read(data.resolve(RunningConfig.FILE_NAME));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void runningConfigIsOwnerOnlyAndNamesTheEndpoint() throws IOException {
+        Path file = data.resolve(RunningConfig.FILE_NAME);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(server.port(), config.port());
+        assertEquals(ProcessHandle.current().pid(), config.pid());
+        assertEquals(T0, config.started());
+        assertTrue(config.nonce().matches("[0-9a-f]{64}"), config.nonce());
+        try (var files = Files.list(data)) {
+            assertEquals(List.of("daemon.lock", "runningconfig"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void statusWithTheNonceAnswersInputsAndPlugins() throws IOException {
+        JsonNode answer = send(request("status"));
+        assertTrue(answer.get("ok").asBoolean(), answer.toString());
+        assertEquals(ProcessHandle.current().pid(), answer.get("pid").asLong());
+        assertEquals(0, answer.get("uptime_s").asLong());
+        assertEquals("openphish", answer.get("plugins").get(0).asText());
+        JsonNode main = answer.get("inputs").get(0);
+        assertEquals("main", main.get("name").asText());
+        assertEquals("WAITING", main.get("state").asText());
+        assertEquals(50, main.get("delivered").asLong());
+        assertEquals("2026-01-01T01:00:00Z", main.get("next_run").asText());
+        assertTrue(main.get("last_error").isNull());
+    }
+
+    @Test
+    void selectionCommandsReachTheManager() throws IOException {
+        JsonNode answer = send("{\"nonce\":\"" + config.nonce() + "\",\"command\":\"stop\",\"plugins\":[],"
+                + "\"names\":[\"main\"]}");
+        assertTrue(answer.get("ok").asBoolean(), answer.toString());
+        assertEquals("main", answer.get("selected").get(0).asText());
+        assertEquals(List.of("stop [] [main]"), manager.calls);
+    }
+
+    @Test
+    void unknownSelectionIsAnErrorWithTheManagersMessage() throws IOException {
+        JsonNode answer = send("{\"nonce\":\"" + config.nonce() + "\",\"command\":\"start\",\"names\":[\"nope\"]}");
+        assertFalse(answer.get("ok").asBoolean());
+        assertEquals("unknown input name 'nope'", answer.get("error").asText());
+    }
+
+    @Test
+    void unknownCommandIsNamed() throws IOException {
+        JsonNode answer = send(request("explode"));
+        assertFalse(answer.get("ok").asBoolean());
+        assertTrue(answer.get("error").asText().startsWith("unknown command 'explode'"), answer.toString());
+        assertTrue(manager.calls.isEmpty());
+    }
+
+    @Test
+    void wrongOrMissingNonceIsRefused() throws IOException {
+        char[] wrong = config.nonce().toCharArray();
+        wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
+        for (String request : List.of("{\"nonce\":\"" + new String(wrong) + "\",\"command\":\"shutdown\"}",
+                "{\"command\":\"shutdown\"}", "{\"nonce\":42,\"command\":\"shutdown\"}")) {
+            JsonNode answer = send(request);
+            assertFalse(answer.get("ok").asBoolean());
+            assertEquals(ControlProtocol.REFUSED, answer.get("error").asText());
+            assertFalse(answer.has("inputs"), "nothing leaks to a refused client");
+        }
+        assertTrue(manager.calls.isEmpty());
+        assertEquals(1, frameworkStopped.getCount());
+    }
+
+    @Test
+    void aSilentClientDoesNotBlockAnother() throws IOException {
+        try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), config.port())) {
+            assertTimeoutPreemptively(Duration.ofMillis(900), () -> {
+                JsonNode answer = send(request("status"));
+                assertTrue(answer.get("ok").asBoolean());
+            }, "answered while the silent client is still connected (its read timeout is 1 s)");
+            assertTrue(silent.isConnected());
+        }
+    }
+
+    @Test
+    void oversizeRequestIsRefused() throws IOException {
+        byte[] big = new byte[ControlEndpoint.MAX_REQUEST_BYTES + 10];
+        Arrays.fill(big, (byte) 'x');
+        JsonNode answer = send(new String(big, StandardCharsets.US_ASCII));
+        assertFalse(answer.get("ok").asBoolean());
+        assertTrue(answer.get("error").asText().contains("too large"), answer.toString());
+        assertTrue(manager.calls.isEmpty());
+    }
+
+    @Test
+    void shutdownAnswersThenStopsInputsAndFramework() throws Exception {
+        JsonNode answer = send("{\"nonce\":\"" + config.nonce() + "\",\"command\":\"shutdown\",\"immediate\":true}");
+        assertTrue(answer.get("ok").asBoolean());
+        assertTrue(frameworkStopped.await(10, TimeUnit.SECONDS), "framework stop requested");
+        assertEquals(List.of("stopAll true"), manager.calls);
+    }
+
+    @Test
+    void closeRemovesRunningConfigButNotANewerDaemons() throws IOException {
+        server.close();
+        assertFalse(Files.exists(data.resolve(RunningConfig.FILE_NAME)));
+
+        server = new ControlServer(manager, data, 0, () -> { }, Clock.systemUTC(), 1_000);
+        RunningConfig newer = new RunningConfig("127.0.0.1", 1, "f".repeat(64), 1, T0);
+        newer.write(data);
+        server.close();
+        assertEquals(newer, RunningConfig.read(data.resolve(RunningConfig.FILE_NAME)));
+    }
+
+    @Test
+    void aSecondDaemonOnTheSameDataFolderOpensNoEndpoint() throws IOException {
+        ControlServer second = new ControlServer(manager, data, 0, () -> { }, Clock.systemUTC(), 1_000);
+        try {
+            assertEquals(-1, second.port());
+            assertEquals(config, RunningConfig.read(data.resolve(RunningConfig.FILE_NAME)), "first one's file kept");
+        } finally {
+            second.close();
+        }
+        assertTrue(send(request("status")).get("ok").asBoolean(), "the first daemon still answers");
+    }
+
+    private String request(String command) {
+        return "{\"nonce\":\"" + config.nonce() + "\",\"command\":\"" + command + "\"}";
+    }
+
+    private JsonNode send(String line) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), config.port())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            return JSON.readTree(in.readLine());
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.cybexp.input.core.fetch;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One input's fetch counters and progress line, kept across its fetch calls; shown in status. */
+public final class FetchCounters {
+
+    final AtomicLong fetched = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong malformed = new AtomicLong();
+    private volatile String detail = "";
+
+    /** Events stored in the outbox. */
+    public long fetched() {
+        return fetched.get();
+    }
+
+    /** Events dropped because their dedup keys were all seen before. */
+    public long duplicates() {
+        return duplicates.get();
+    }
+
+    /** Records the plugin skipped as malformed. */
+    public long malformed() {
+        return malformed.get();
+    }
+
+    /** The plugin's last progress line. */
+    public String detail() {
+        return detail;
+    }
+
+    public void detail(String line) {
+        detail = line == null ? "" : line;
+    }
+}

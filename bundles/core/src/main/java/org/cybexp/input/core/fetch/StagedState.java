@@ -1,0 +1,46 @@
+package org.cybexp.input.core.fetch;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.cybexp.input.api.PersistentState;
+import org.cybexp.input.core.store.StateStore;
+
+/** The state writes of one fetch call, staged over the committed state until the call's events are stored. */
+public final class StagedState implements PersistentState {
+
+    private final StateStore store;
+    private final Map<String, Optional<String>> staged = new LinkedHashMap<>();
+
+    public StagedState(StateStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public synchronized Optional<String> get(String key) {
+        Optional<String> change = staged.get(key);
+        return change != null ? change : store.get(key);
+    }
+
+    @Override
+    public synchronized void put(String key, String value) {
+        staged.put(key, Optional.of(value));
+    }
+
+    @Override
+    public synchronized void remove(String key) {
+        staged.put(key, Optional.empty());
+    }
+
+    /** Writes the staged changes durably; they stay staged if that fails. */
+    synchronized void commit() throws IOException {
+        store.commit(staged);
+        staged.clear();
+    }
+
+    synchronized void discard() {
+        staged.clear();
+    }
+}

@@ -1,0 +1,85 @@
+package org.cybexp.input.core.runner;
+
+import java.time.Clock;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.api.SourceInput;
+import org.cybexp.input.core.control.EventStore;
+import org.cybexp.input.core.control.InputRunner;
+import org.cybexp.input.core.control.InputRunnerFactory;
+import org.cybexp.input.core.http.SharedHttpClient;
+import org.cybexp.input.core.store.DataDirectory;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link InputRunnerFactory} service: owns the timing thread and the shared HTTP clients, and creates a
+ * {@link CybexSourceFetcher} per input. On deactivation it closes the runners still open, so no input thread
+ * outlives the core bundle.
+ */
+@Component(service = InputRunnerFactory.class, immediate = true)
+public final class FetcherFactory implements InputRunnerFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FetcherFactory.class);
+
+    private final FetcherServices services;
+    private final Set<CybexSourceFetcher> open = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    @Activate
+    public FetcherFactory(@Reference(name = "events") EventStore events, BundleContext context) {
+        this(new FetcherServices(events, DataDirectory.resolve(context::getProperty), new SharedHttpClient(),
+                Clock.systemUTC(), timingThread(), () -> ThreadLocalRandom.current().nextDouble()));
+        LOG.info("input state kept under {}", services.dataDir().resolve("state"));
+    }
+
+    FetcherFactory(FetcherServices services) {
+        this.services = services;
+    }
+
+    private static ScheduledExecutorService timingThread() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = Executors.defaultThreadFactory().newThread(task);
+            thread.setName("cybexp-input-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Cancelled waits (stops, reschedules) must not pile up in the queue.
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    @Override
+    public InputRunner create(InputConfig config, SourceInput input) {
+        CybexSourceFetcher fetcher = new CybexSourceFetcher(config, input, services);
+        synchronized (open) {
+            open.removeIf(CybexSourceFetcher::isClosed);
+            open.add(fetcher);
+        }
+        return fetcher;
+    }
+
+    @Deactivate
+    void deactivate() {
+        List<CybexSourceFetcher> fetchers;
+        synchronized (open) {
+            fetchers = List.copyOf(open);
+            open.clear();
+        }
+        fetchers.forEach(CybexSourceFetcher::close);
+        services.scheduler().shutdownNow();
+        services.http().close();
+    }
+}

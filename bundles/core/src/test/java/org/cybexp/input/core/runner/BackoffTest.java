@@ -1,0 +1,28 @@
+package org.cybexp.input.core.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+class BackoffTest {
+
+    private final Backoff backoff = new Backoff(() -> 0.25);
+
+    @Test
+    void doublesWithJitterUpToAnHour() {
+        assertEquals(Duration.ofMillis(2250), backoff.delay(1, null));
+        assertEquals(Duration.ofMillis(4250), backoff.delay(2, null));
+        assertEquals(Duration.ofMillis(1024_250), backoff.delay(10, null));
+        assertEquals(Duration.ofHours(1), backoff.delay(12, null));
+        assertEquals(Duration.ofHours(1), backoff.delay(Integer.MAX_VALUE, null));
+    }
+
+    @Test
+    void honoursALongerRetryAfterUpToAnHour() {
+        assertEquals(Duration.ofSeconds(90), backoff.delay(1, Duration.ofSeconds(90)));
+        assertEquals(Duration.ofMillis(4250), backoff.delay(2, Duration.ofSeconds(1)));
+        assertEquals(Duration.ofHours(1), backoff.delay(1, Duration.ofDays(2)));
+    }
+}

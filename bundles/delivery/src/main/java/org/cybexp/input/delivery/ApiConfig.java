@@ -1,0 +1,41 @@
+package org.cybexp.input.delivery;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The sink's configuration, PID {@code cybexp.api} ({@code etc/cybexp.api.cfg}). Double underscores in element
+ * names stand for one underscore in the key (DS maps a single one to a dot).
+ */
+@ObjectClassDefinition(id = "cybexp.api", name = "CYBEX-P API sink",
+        description = "Where stored events are delivered: the CYBEX-P API /raw, or the local archive data/archive "
+                + "when no url is set. Changes apply to the next delivery.")
+public @interface ApiConfig {
+
+    @AttributeDefinition(name = "URL", required = false,
+            description = "The full /raw endpoint, e.g. http://localhost:5000/api/v1.0/raw. Empty: keep events in "
+                    + "the local archive data/archive/<input>/<day>/ instead.")
+    String url() default "";
+
+    @AttributeDefinition(name = "Token", type = AttributeType.PASSWORD, required = false,
+            description = "The bearer token (JWT) of a CYBEX-P user who is an admin of the inputs' orgs. May be "
+                    + "${env:NAME} (an environment variable) or ${file:/path} (the file's content, trimmed).")
+    String token() default "";
+
+    @AttributeDefinition(name = "Timeout (s)", min = "1",
+            description = "Seconds allowed to connect, for each read of an answer and to wait for a free connection.")
+    long timeout() default 30;
+
+    @AttributeDefinition(name = "Max connections", min = "1",
+            description = "Size of the keep-alive connection pool shared by all inputs (one request at a time per input).")
+    int max__connections() default 4;
+
+    @AttributeDefinition(name = "Verify TLS",
+            description = "Check the server's certificate and host name. Turn off only for a test server.")
+    boolean verify__tls() default true;
+
+    @AttributeDefinition(name = "CA file", required = false,
+            description = "A PEM file of CA certificates to trust instead of the JVM's (for a private CA).")
+    String ca__file() default "";
+}

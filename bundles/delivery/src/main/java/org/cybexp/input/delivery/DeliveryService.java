@@ -1,0 +1,217 @@
+package org.cybexp.input.delivery;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.cybexp.input.api.Event;
+import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.core.control.DeliveryStats;
+import org.cybexp.input.core.control.EventStore;
+import org.cybexp.input.delivery.sink.Sink;
+import org.cybexp.input.delivery.store.EventRecord;
+import org.cybexp.input.delivery.store.FileOutbox;
+import org.cybexp.input.delivery.store.InputFolder;
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link EventStore}: keeps each input's events in a durable outbox under {@code data/outbox/<input>/} and
+ * delivers them to the sink configured by {@code cybexp.api} (the CYBEX-P API, or the local archive). Outboxes
+ * left from an earlier run are delivered at start, even for inputs no longer configured.
+ *
+ * <p>The service is registered by hand, without properties: DS would copy the configuration, token included,
+ * into the service properties, where any shell or console shows them.
+ */
+@Component(service = {}, immediate = true, configurationPid = "cybexp.api",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ApiConfig.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.cybexp.input.core.control.EventStore\"",
+        uses = EventStore.class)
+public final class DeliveryService implements EventStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
+
+    private final Path dataDir;
+    private final DeliveryTiming timing;
+    private final SinkFactory sinks;
+    private final DeadLetters deadLetters;
+    private final AtomicReference<Sink> sink = new AtomicReference<>();
+    private final Set<Sink> retiring = ConcurrentHashMap.newKeySet();
+    private final Map<String, DeliveryLoop> loops = new ConcurrentHashMap<>();
+    private volatile Duration timeout;
+    private boolean stopped; // guarded by loops
+    private ServiceRegistration<EventStore> registration;
+
+    @Activate
+    public DeliveryService(BundleContext context, ApiConfig config) {
+        this(DataDir.of(context::getProperty), SinkSettings.of(config), DeliveryTiming.standard(),
+                new SecretResolver(System::getenv));
+    }
+
+    DeliveryService(Path dataDir, SinkSettings settings, DeliveryTiming timing, SecretResolver secrets) {
+        this.dataDir = dataDir;
+        this.timing = timing;
+        this.sinks = new SinkFactory(dataDir, timing.clock(), secrets);
+        this.deadLetters = new DeadLetters(dataDir.resolve("deadletter"));
+        this.sink.set(sinks.create(settings));
+        this.timeout = settings.timeout();
+        resumeLeftovers();
+    }
+
+    @Activate
+    void register(BundleContext context) {
+        registration = context.registerService(EventStore.class, this, null);
+    }
+
+    @Override
+    public void append(InputConfig input, List<Event> events) throws IOException {
+        if (events.isEmpty()) {
+            return;
+        }
+        String timezone = input.timezone() == null ? "UTC" : input.timezone().getId();
+        List<EventRecord> records = new ArrayList<>(events.size());
+        for (Event event : events) {
+            records.add(EventRecord.of(input.name(), Objects.toString(input.orgid(), ""),
+                    Objects.toString(input.typetag(), ""), timezone, event.mediaType(), event.body()));
+        }
+        DeliveryLoop loop = loopOf(input.name());
+        loop.outbox().append(records);
+        loop.wake();
+    }
+
+    @Override
+    public DeliveryStats stats(String inputName) {
+        DeliveryLoop loop = loops.get(inputName);
+        return loop == null ? DeliveryStats.NONE : loop.stats();
+    }
+
+    @Modified
+    void modified(ApiConfig config) {
+        apply(SinkSettings.of(config));
+    }
+
+    /** Uses new sink settings from the next delivery on; paused and backing-off inputs try again now. */
+    void apply(SinkSettings settings) {
+        Sink old = sink.getAndSet(sinks.create(settings));
+        Duration grace = timeout;
+        timeout = settings.timeout();
+        // a request in flight on the old sink may finish within its timeout before the old pool is closed
+        retiring.add(old);
+        timing.scheduler().schedule(() -> retire(old), grace.toMillis(), TimeUnit.MILLISECONDS);
+        loops.values().forEach(DeliveryLoop::retryNow);
+    }
+
+    @Deactivate
+    void deactivate() {
+        unregister();
+        synchronized (loops) {
+            stopped = true;
+        }
+        loops.values().forEach(DeliveryLoop::stop);
+        long end = System.nanoTime() + timeout.toNanos();
+        try {
+            for (Map.Entry<String, DeliveryLoop> entry : loops.entrySet()) {
+                Duration left = Duration.ofNanos(Math.max(0, end - System.nanoTime()));
+                if (!entry.getValue().awaitStopped(left)) {
+                    LOG.warn("input {}: a delivery still runs after {}; its event stays in the outbox",
+                            entry.getKey(), timeout);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sink.get().close();
+        retiring.forEach(this::retire);
+        timing.scheduler().shutdownNow();
+    }
+
+    private void unregister() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+            registration = null;
+        }
+    }
+
+    private void retire(Sink old) {
+        if (retiring.remove(old)) {
+            old.close();
+        }
+    }
+
+    private DeliveryLoop loopOf(String inputName) throws IOException {
+        synchronized (loops) {
+            if (stopped) {
+                throw new IOException("the delivery service is stopped; events of " + inputName + " not stored");
+            }
+            DeliveryLoop loop = loops.get(inputName);
+            if (loop == null) {
+                loop = openLoop(inputName);
+                loops.put(inputName, loop);
+            }
+            return loop;
+        }
+    }
+
+    private DeliveryLoop openLoop(String inputName) throws IOException {
+        InputStats stats = new InputStats();
+        Path dir = dataDir.resolve("outbox").resolve(InputFolder.of(inputName));
+        // sequence numbers start at the current time in microseconds, so they keep growing across restarts
+        FileOutbox outbox = FileOutbox.open(dir, timing.clock().millis() * 1000, problem -> {
+            LOG.error("input {}: {}; it is not delivered", inputName, problem);
+            stats.error(problem, timing.clock().instant());
+        });
+        return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing);
+    }
+
+    /** Opens every outbox folder left from an earlier run and delivers what it holds. */
+    private void resumeLeftovers() {
+        Path outboxes = dataDir.resolve("outbox");
+        if (!Files.isDirectory(outboxes)) {
+            return;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(outboxes, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                resume(InputFolder.nameOf(dir.getFileName().toString()));
+            }
+        } catch (IOException e) {
+            LOG.error("cannot list {}: {}; its events are delivered once their inputs store new ones", outboxes,
+                    e.getMessage());
+        }
+    }
+
+    private void resume(String inputName) {
+        try {
+            DeliveryLoop loop = loopOf(inputName);
+            if (!loop.outbox().isEmpty()) {
+                LOG.info("input {}: {} events left in the outbox, delivering them", inputName, loop.outbox().depth());
+                loop.wake();
+            }
+        } catch (IOException e) {
+            LOG.error("input {}: cannot open its outbox: {}", inputName, e.getMessage());
+        }
+    }
+}

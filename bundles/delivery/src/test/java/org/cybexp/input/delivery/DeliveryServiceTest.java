@@ -1,0 +1,345 @@
+package org.cybexp.input.delivery;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.cybexp.input.api.Event;
+import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.core.control.DeliveryStats;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole bundle without a framework: outbox on a temp dir, delivery to a real HTTP receiver on loopback. */
+class DeliveryServiceTest {
+
+    private static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.secret-token-4711";
+    private static final Instant NOW = Instant.parse("2024-05-06T10:00:00Z");
+    private static final String INPUT = "UNR Cowrie Honeypot";
+
+    @TempDir
+    Path data;
+
+    private CybexApiReceiver api;
+    private final List<DeliveryService> running = new CopyOnWriteArrayList<>();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeEach
+    void startReceiver() throws IOException {
+        api = new CybexApiReceiver();
+    }
+
+    @AfterEach
+    void stopAll() {
+        running.forEach(DeliveryService::deactivate);
+        api.close();
+    }
+
+    @Test
+    void postsTheFourTextPartsThenTheFileWithTheBearerToken() throws IOException {
+        DeliveryService service = start(api.url());
+        byte[] body = "{\"phish_id\":\"1\",\"url\":\"https://phish-login-paypal.example/\"}\n\u00e9"
+                .getBytes(StandardCharsets.UTF_8);
+
+        service.append(input(INPUT), List.of(Event.of(body, "application/json")));
+
+        await().until(() -> service.stats(INPUT).delivered() == 1);
+        CybexApiReceiver.Request request = api.requests().get(0);
+        assertEquals(List.of("name", "orgid", "typetag", "timezone", "file"), request.partNames());
+        assertEquals(INPUT, request.part("name").text());
+        assertEquals("org1", request.part("orgid").text());
+        assertEquals("unr-honeypot", request.part("typetag").text());
+        assertEquals("US/Pacific", request.part("timezone").text());
+        assertEquals("file", request.part("file").filename());
+        assertTrue(request.part("file").contentType().startsWith("application/json"));
+        assertArrayEquals(body, request.part("file").body());
+        assertEquals("Bearer " + TOKEN, request.authorization());
+        assertEquals(List.of(), outboxFiles(INPUT));
+        DeliveryStats stats = service.stats(INPUT);
+        assertEquals(0, stats.outboxDepth());
+        assertEquals(NOW, stats.lastDelivery());
+        assertNull(stats.lastError());
+        await().until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("cybexp-deliver-" + INPUT)));
+    }
+
+    @Test
+    void refusedEventGoesToTheDeadLettersWithTheApiMessageAndTheNextIsDelivered() throws IOException {
+        api.thenAnswer(400, "400-unknown-part.json");
+        DeliveryService service = start(api.url());
+
+        service.append(input(INPUT), List.of(event("bad"), event("good")));
+
+        await().until(() -> service.stats(INPUT).delivered() == 1);
+        DeliveryStats stats = service.stats(INPUT);
+        assertEquals(1, stats.deadLettered());
+        assertEquals("400 Invalid input: typtag", stats.lastError());
+        assertEquals(List.of("bad", "good"), api.files());
+        Path deadLetters = data.resolve("deadletter/UNR%20Cowrie%20Honeypot");
+        Path reason = single(deadLetters, ".json");
+        JsonNode answer = json.readTree(reason.toFile());
+        assertEquals(400, answer.get("status").asInt());
+        assertEquals("Invalid input: typtag", answer.get("message").asText());
+        assertEquals(INPUT, answer.get("input").asText());
+        assertEquals("unr-honeypot", answer.get("typetag").asText());
+        assertEquals(NOW.toString(), answer.get("at").asText());
+        Path event = single(deadLetters, ".evt");
+        assertTrue(Files.readString(event).endsWith("\nbad"), "the event is kept as it was in the outbox");
+        assertEquals(List.of(), outboxFiles(INPUT));
+    }
+
+    @Test
+    void serverErrorIsRetriedUntilDelivered() throws IOException {
+        api.thenAnswer(500, "500-db-down.json");
+        DeliveryService service = start(api.url());
+
+        service.append(input(INPUT), List.of(event("e1")));
+
+        await().until(() -> service.stats(INPUT).delivered() == 1);
+        assertEquals(List.of("e1", "e1"), api.files());
+        DeliveryStats stats = service.stats(INPUT);
+        assertEquals("500 Authentication database down!", stats.lastError());
+        assertEquals(0, stats.deadLettered());
+        assertEquals(0, stats.outboxDepth());
+    }
+
+    @Test
+    void tokenRefusedTwiceInARowPausesTheInputAndAConfigChangeResumesIt() throws IOException {
+        api.thenAnswer(401, "401-revoked.json").thenAnswer(401, "401-not-admin.json");
+        DeliveryService service = start(api.url());
+
+        service.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")));
+
+        await().until(() -> service.stats(INPUT).tokenRejected());
+        DeliveryStats paused = service.stats(INPUT);
+        assertEquals(1, paused.deadLettered(), "only the first refused event is dead-lettered");
+        assertEquals(2, paused.outboxDepth());
+        assertEquals(2, outboxFiles(INPUT).size());
+        assertEquals("401 You are not an admin of this org!", paused.lastError());
+        assertEquals(List.of("e1", "e2"), api.files());
+
+        service.apply(settings(api.url())); // e.g. a new token in cybexp.api
+
+        await().until(() -> service.stats(INPUT).delivered() == 2);
+        assertFalse(service.stats(INPUT).tokenRejected());
+        assertEquals(List.of("e1", "e2", "e2", "e3"), api.files());
+    }
+
+    @Test
+    void eventsSurviveARestartAndAreDeliveredInOrderEvenForAnInputNoLongerConfigured() throws IOException {
+        DeliveryService first = start(closedPortUrl());
+        first.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")));
+        await().until(() -> first.stats(INPUT).lastError() != null);
+        stop(first);
+        assertEquals(3, outboxFiles(INPUT).size());
+
+        DeliveryService second = start(api.url()); // nothing appended: the leftover outbox is found on disk
+
+        await().until(() -> second.stats(INPUT).delivered() == 3);
+        assertEquals(List.of("e1", "e2", "e3"), api.files());
+        assertEquals(List.of(), outboxFiles(INPUT));
+    }
+
+    @Test
+    void corruptOutboxFileIsMovedAsideAndReportedAndTheIntactOnesDelivered() throws IOException {
+        DeliveryService first = start(closedPortUrl());
+        first.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")));
+        stop(first);
+        Path damaged = outboxFiles(INPUT).get(1);
+        byte[] bytes = Files.readAllBytes(damaged);
+        bytes[bytes.length - 1] = 'X';
+        Files.write(damaged, bytes);
+
+        DeliveryService second = start(api.url());
+
+        await().until(() -> second.stats(INPUT).delivered() == 2);
+        assertEquals(List.of("e1", "e3"), api.files());
+        Path corrupt = data.resolve("outbox/UNR%20Cowrie%20Honeypot/corrupt").resolve(damaged.getFileName());
+        assertArrayEquals(bytes, Files.readAllBytes(corrupt), "kept as found, for a person to look at");
+        assertTrue(second.stats(INPUT).lastError().contains("corrupt outbox file " + damaged.getFileName()),
+                second.stats(INPUT).lastError());
+        assertEquals(List.of(), outboxFiles(INPUT));
+    }
+
+    @Test
+    void theTokenNeverAppearsInLastErrorOrDeadLetters() throws IOException {
+        api.thenAnswerBody(400, "{\"message\": \"bad header: Bearer " + TOKEN + "\"}");
+        DeliveryService service = start(api.url());
+        service.append(input(INPUT), List.of(event("e1")));
+        await().until(() -> service.stats(INPUT).deadLettered() == 1);
+
+        assertEquals("400 bad header: Bearer ***", service.stats(INPUT).lastError());
+        String reason = Files.readString(single(data.resolve("deadletter/UNR%20Cowrie%20Honeypot"), ".json"));
+        assertFalse(reason.contains(TOKEN), reason);
+
+        service.apply(settings(closedPortUrl()));
+        service.append(input(INPUT), List.of(event("e2")));
+        await().until(() -> service.stats(INPUT).lastError().contains("Connect"));
+        assertFalse(service.stats(INPUT).lastError().contains(TOKEN), service.stats(INPUT).lastError());
+    }
+
+    @Test
+    void unresolvableTokenKeepsEventsInTheOutboxWithAClearError() throws IOException {
+        DeliveryService service = start(new SinkSettings(api.url(), "${env:CYBEXP_TOKEN_NOT_SET}",
+                Duration.ofSeconds(5), 4, true, ""));
+
+        service.append(input(INPUT), List.of(event("e1")));
+
+        await().until(() -> service.stats(INPUT).lastError() != null);
+        assertEquals("cybexp.api: token: environment variable CYBEXP_TOKEN_NOT_SET is not set",
+                service.stats(INPUT).lastError());
+        assertEquals(1, service.stats(INPUT).outboxDepth());
+        assertEquals(0, service.stats(INPUT).deadLettered());
+        assertEquals(List.of(), api.requests());
+    }
+
+    @Test
+    void withoutUrlEventsGoToTheLocalArchive() throws IOException {
+        DeliveryService service = start("");
+
+        service.append(input(INPUT), List.of(event("{\"a\":1}"), Event.ofText("http://x.example/\n", "text/plain"),
+                Event.ofText("{}\n{}\n", "application/x-ndjson"), Event.of(new byte[] {1, 2}, "application/zip")));
+
+        await().until(() -> service.stats(INPUT).delivered() == 4);
+        Path day = data.resolve("archive/UNR%20Cowrie%20Honeypot/2024-05-06");
+        List<String> names;
+        try (Stream<Path> files = Files.list(day)) {
+            names = files.map(p -> p.getFileName().toString().replaceFirst("^\\d{20}", "<seq>")).sorted().toList();
+        }
+        assertEquals(List.of("<seq>.bin", "<seq>.json", "<seq>.jsonl", "<seq>.meta.json", "<seq>.meta.json",
+                "<seq>.meta.json", "<seq>.meta.json", "<seq>.txt"), names);
+        Path text = single(day, ".txt");
+        assertEquals("http://x.example/\n", Files.readString(text));
+        String stem = text.getFileName().toString().replace(".txt", "");
+        JsonNode meta = json.readTree(day.resolve(stem + ".meta.json").toFile());
+        assertEquals(INPUT, meta.get("name").asText());
+        assertEquals("org1", meta.get("orgid").asText());
+        assertEquals("unr-honeypot", meta.get("typetag").asText());
+        assertEquals("US/Pacific", meta.get("timezone").asText());
+        assertEquals("text/plain", meta.get("mediaType").asText());
+        assertEquals(NOW.toString(), meta.get("storedAt").asText());
+        assertNotNull(meta.get("sha256").asText());
+        assertEquals(List.of(), outboxFiles(INPUT));
+    }
+
+    @Test
+    void switchingFromTheArchiveToTheApiAppliesToTheNextDelivery() throws IOException {
+        DeliveryService service = start("");
+        service.append(input(INPUT), List.of(event("to-archive")));
+        await().until(() -> service.stats(INPUT).delivered() == 1);
+
+        service.apply(settings(api.url()));
+        service.append(input(INPUT), List.of(event("to-api")));
+
+        await().until(() -> service.stats(INPUT).delivered() == 2);
+        assertEquals(List.of("to-api"), api.files());
+    }
+
+    @Test
+    void deactivateLetsTheRequestInFlightFinishAndKeepsTheRestInTheOutbox() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        api.holdAnswersUntil(release);
+        DeliveryService service = start(api.url());
+        service.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")));
+        await().until(() -> api.requests().size() == 1);
+
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> stop(service));
+        release.countDown();
+        stopping.get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of("e1"), api.files());
+        assertEquals(1, service.stats(INPUT).delivered());
+        assertEquals(2, outboxFiles(INPUT).size());
+        assertThrows(IOException.class, () -> service.append(input(INPUT), List.of(event("late"))));
+    }
+
+    @Test
+    void unknownInputHasNoStats() {
+        assertEquals(DeliveryStats.NONE, start(api.url()).stats("nobody"));
+    }
+
+    private DeliveryService start(String url) {
+        return start(settings(url));
+    }
+
+    private DeliveryService start(SinkSettings settings) {
+        // retries after 2, 4, 8... ms instead of seconds; the token pause (5 min) only ends by a config change
+        DeliveryTiming timing = new DeliveryTiming(Clock.fixed(NOW, ZoneOffset.UTC),
+                Executors.newSingleThreadScheduledExecutor(), new RetrySchedule(Duration.ofMillis(1), () -> 1.0),
+                Duration.ofMinutes(5));
+        DeliveryService service = new DeliveryService(data, settings, timing, new SecretResolver(name -> null));
+        running.add(service);
+        return service;
+    }
+
+    private void stop(DeliveryService service) {
+        running.remove(service);
+        service.deactivate();
+    }
+
+    private static SinkSettings settings(String url) {
+        return new SinkSettings(url, TOKEN, Duration.ofSeconds(5), 4, true, "");
+    }
+
+    private static InputConfig input(String name) {
+        return new InputConfig("websocket", name, "org1", "unr-honeypot", ZoneId.of("US/Pacific"),
+                Duration.ofHours(1), true, Map.of());
+    }
+
+    private static Event event(String text) {
+        return Event.ofText(text, "application/json");
+    }
+
+    private List<Path> outboxFiles(String inputName) throws IOException {
+        Path dir = data.resolve("outbox").resolve(org.cybexp.input.delivery.store.InputFolder.of(inputName));
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("\\d{20}")).sorted().toList();
+        }
+    }
+
+    private static Path single(Path dir, String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> found = files.filter(p -> p.getFileName().toString().endsWith(suffix)
+                    && !p.getFileName().toString().endsWith(".meta" + suffix)).toList();
+            assertEquals(1, found.size(), found.toString());
+            return found.get(0);
+        }
+    }
+
+    /** A loopback URL where nothing listens: the port of a socket just closed. */
+    private static String closedPortUrl() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "http://127.0.0.1:" + socket.getLocalPort() + "/api/v1.0/raw";
+        }
+    }
+}

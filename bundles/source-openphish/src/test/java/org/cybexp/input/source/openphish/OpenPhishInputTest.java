@@ -1,0 +1,212 @@
+package org.cybexp.input.source.openphish;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.cybexp.input.api.Event;
+import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.api.SourceException;
+import org.cybexp.input.api.SourceInput;
+import org.cybexp.input.api.StopRequestedException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The input against a real feed server on loopback, through an in-memory container. */
+class OpenPhishInputTest {
+
+    private FeedServer server;
+    private InMemoryInputStore store;
+    private SourceInput input;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new FeedServer();
+        InputConfig config = new InputConfig("openphish", "main", "org1", OpenPhishPlugin.TYPETAG, ZoneOffset.UTC,
+                Duration.ofHours(1), true, Map.of("url", server.uri().toString()));
+        store = new InMemoryInputStore(config);
+        input = new OpenPhishPlugin().open(config);
+    }
+
+    @AfterEach
+    void stop() {
+        input.close();
+        server.close();
+    }
+
+    private static List<String> lines(Event event) {
+        return new String(event.body(), StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void eachPollPostsOnlyTheUrlsNotPostedBefore() throws Exception {
+        server.serve(Fixtures.bytes("feed.txt"));
+        InMemoryFetchContext poll1 = store.fetch(input);
+
+        assertEquals(1, store.events().size());
+        Event first = store.events().get(0);
+        assertArrayEquals(Fixtures.bytes("feed.txt"), first.body(), "all 50 URLs, LF-terminated, in feed order");
+        assertEquals(Fixtures.lines("feed.txt"), first.dedupKeys());
+        assertEquals("text/plain", first.mediaType());
+        assertEquals("50 urls, 50 new", poll1.progress());
+
+        server.serve(Fixtures.bytes("feed.poll2.txt"));
+        InMemoryFetchContext poll2 = store.fetch(input);
+
+        assertEquals(2, store.events().size());
+        Event second = store.events().get(1);
+        assertArrayEquals(Fixtures.bytes("expected/poll2-added.txt"), second.body());
+        assertEquals(Fixtures.lines("expected/poll2-added.txt"), second.dedupKeys());
+        assertEquals("50 urls, 10 new", poll2.progress());
+
+        server.serve(Fixtures.bytes("feed.poll3-identical.txt")); // same bytes, new ETag: a full 200 answer
+        InMemoryFetchContext poll3 = store.fetch(input);
+
+        assertEquals(2, store.events().size());
+        assertEquals("50 urls, 0 new", poll3.progress());
+        assertEquals(3, server.requests());
+        assertEquals(0, server.notModifiedAnswers());
+    }
+
+    @Test
+    void anUnchangedFeedIsAnswered304AndEmitsNothing() throws Exception {
+        server.serve(Fixtures.bytes("feed.txt"));
+        store.fetch(input);
+
+        InMemoryFetchContext again = store.fetch(input);
+
+        assertEquals(1, server.notModifiedAnswers());
+        assertEquals(1, store.events().size());
+        assertEquals("feed not modified since the last fetch", again.progress());
+    }
+
+    @Test
+    void anHtmlMediaTypeIsRefusedAndNothingIsEmitted() throws Exception {
+        server.serve(Fixtures.bytes("feed.txt"), "text/html; charset=utf-8");
+
+        SourceException refused = assertThrows(SourceException.class, () -> store.fetch(input));
+
+        assertEquals("the feed returned an HTML page, not a URL list", refused.getMessage());
+        assertEquals(List.of(), store.events());
+        assertEquals(Map.of(), store.committedState(), "the page's ETag must not be kept");
+    }
+
+    @Test
+    void anHtmlBodyServedAsTextIsRefused() {
+        server.serve(Fixtures.bytes("malformed/html-instead.txt"));
+
+        SourceException refused = assertThrows(SourceException.class, () -> store.fetch(input));
+
+        assertEquals(FeedParser.HTML_PAGE, refused.getMessage());
+        assertEquals(List.of(), store.events());
+    }
+
+    @Test
+    void anEmptyFeedIsNotEverythingRemoved() throws Exception {
+        server.serve(Fixtures.bytes("feed.txt"));
+        store.fetch(input);
+        server.serve(Fixtures.bytes("malformed/empty.txt"));
+
+        InMemoryFetchContext empty = store.fetch(input);
+
+        assertEquals("feed was empty", empty.progress());
+        assertEquals(1, store.events().size());
+
+        server.serve(Fixtures.bytes("feed.poll2.txt"));
+        store.fetch(input);
+
+        assertEquals(Fixtures.lines("expected/poll2-added.txt"), lines(store.events().get(1)));
+    }
+
+    @Test
+    void malformedLinesAreReportedAndTheRestPosted() throws Exception {
+        server.serve(Fixtures.bytes("malformed/blank-dup-junk.txt"));
+
+        InMemoryFetchContext ctx = store.fetch(input);
+
+        assertEquals(5, lines(store.events().get(0)).size());
+        assertEquals(List.of("line 6: not an http or https URL", "line 7: not an http or https URL"),
+                ctx.malformedReasons());
+        assertEquals("5 urls, 5 new, 2 malformed", ctx.progress());
+    }
+
+    @Test
+    void aBodyCutShortFailsTheFetchAndEmitsNothing() throws Exception {
+        byte[] feed = Fixtures.bytes("feed.txt");
+        server.serve(feed).cutAfter(feed.length / 2);
+
+        assertThrows(IOException.class, () -> store.fetch(input));
+
+        assertEquals(List.of(), store.events());
+        server.serve(feed);
+        store.fetch(input);
+        assertEquals(50, lines(store.events().get(0)).size());
+    }
+
+    @Test
+    void aStopBeforeTheEndKeepsNeitherUrlsNorTheETag() throws Exception {
+        server.serve(Fixtures.bytes("feed.txt"));
+        InMemoryFetchContext stopped = store.newContext();
+        stopped.stopImmediately();
+
+        assertThrows(StopRequestedException.class, () -> store.fetch(input, stopped));
+
+        assertEquals(List.of(), store.events());
+        store.fetch(input);
+        assertEquals(0, server.notModifiedAnswers(), "the next poll must get the feed again");
+        assertEquals(50, lines(store.events().get(0)).size());
+    }
+
+    @Test
+    void anImmediateStopEndsAReadThatHangs() throws Exception {
+        byte[] head = "https://a.example/1\nhttps://a.example/2\nnot a url\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] feed = ByteBuffer.allocate(head.length + 4).put(head).put("more".getBytes(StandardCharsets.US_ASCII))
+                .array();
+        server.serve(feed).hangAfter(head.length);
+        InMemoryFetchContext ctx = store.newContext();
+        ExecutorService fetcher = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> call = fetcher.submit(() -> {
+                store.fetch(input, ctx);
+                return null;
+            });
+            // The junk line is the last one sent: once it is reported, the input is blocked reading the rest.
+            assertTrue(ctx.awaitMalformed(Duration.ofSeconds(10)), "the input read the first lines");
+
+            ctx.stopImmediately();
+
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
+            assertTrue(failed.getCause() instanceof IOException || failed.getCause() instanceof StopRequestedException,
+                    () -> "failed with " + failed.getCause());
+            assertEquals(List.of(), store.events());
+        } finally {
+            fetcher.shutdownNow();
+        }
+    }
+
+    @Test
+    void anUnreachableServerFailsTheFetch() {
+        server.close();
+
+        Exception failed = assertThrows(Exception.class, () -> store.fetch(input));
+
+        assertInstanceOf(IOException.class, failed);
+        assertEquals(List.of(), store.events());
+    }
+}

@@ -1,0 +1,51 @@
+package org.cybexp.input.runtime;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * {@code cybexp-input run}: boots Felix in this JVM, in the foreground, with the distribution's
+ * {@code etc/config.properties} and {@code etc/system.properties}. Felix Main exits the JVM when the framework
+ * stops. Felix is only on the class path of {@code run}; this class is the only one that links to it.
+ */
+final class Foreground {
+
+    private Foreground() {
+    }
+
+    /** @return an exit code if the daemon cannot start; otherwise Felix ends the JVM itself */
+    static int run(Home home) throws Exception {
+        if (!Files.isRegularFile(home.etc().resolve("config.properties"))) {
+            System.err.println("cybexp-input: " + home.etc().resolve("config.properties") + " is missing; is "
+                    + home.root() + " a cybexp-input distribution?");
+            return Cli.ERROR;
+        }
+        if (anotherDaemonHoldsTheLock(home)) {
+            System.err.println("cybexp-input: another daemon already runs on " + home.root()
+                    + " (it holds data/daemon.lock); see 'cybexp-input status'");
+            return Cli.ERROR;
+        }
+        System.setProperty("cybexp.home", home.root().toString());
+        System.setProperty("felix.config.properties", home.etc().resolve("config.properties").toUri().toString());
+        System.setProperty("felix.system.properties", home.etc().resolve("system.properties").toUri().toString());
+        org.apache.felix.main.Main.main(new String[0]);
+        return Cli.OK;
+    }
+
+    /** A probe: the lock is held for the life of a daemon by its control bundle, and released at its death. */
+    private static boolean anotherDaemonHoldsTheLock(Home home) throws IOException {
+        Files.createDirectories(home.data());
+        try (FileChannel channel = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        }
+    }
+}

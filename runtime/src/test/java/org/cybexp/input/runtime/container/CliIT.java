@@ -1,0 +1,300 @@
+package org.cybexp.input.runtime.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code bin/cybexp-input} end to end, on a copy of the built distribution: the real script, the real daemon
+ * (one boot for the whole class: the steps run in order), a loopback feed and a loopback CYBEX-P {@code /raw}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliIT {
+
+    private static final String TOKEN = "cli-it-token-7d2e";
+    private static final Pattern JSON_STATE = Pattern.compile("\"name\":\"main\".*?\"state\":\"([A-Z_]+)\"");
+    private static final Pattern JSON_DELIVERED = Pattern.compile("\"name\":\"main\".*?\"delivered\":(\\d+)");
+
+    private Path home;
+    private Path elsewhere;
+    private FeedServer feed;
+    private RawReceiver raw;
+    private long deadPid;
+    private long daemonPid = -1;
+
+    /** The outcome of one CLI call. */
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    void distributionWithLoopbackFeedAndApi() throws Exception {
+        home = Files.createTempDirectory("cybexp-cli-it");
+        copyTree(Path.of(System.getProperty("cybexp.dist")), home);
+        elsewhere = Files.createTempDirectory("cybexp-cli-cwd");
+        feed = new FeedServer();
+        feed.serve(Files.readAllBytes(fixtures().resolve("openphish/feed.txt")));
+        raw = new RawReceiver(TOKEN);
+        Files.writeString(home.resolve("etc/cybexp.api.cfg"), "url = " + raw.url() + "\ntoken = " + TOKEN + "\n");
+        Files.writeString(home.resolve("etc/cybexp.source.openphish-main.cfg"), "name = main\norgid = it-org\n"
+                + "typetag = openphish-file-feed\ntimezone = UTC\nurl = " + feed.url()
+                + "\nmin_interval = 0\nperiod = 3600\n");
+        // A runningconfig left by a daemon that died: its pid is a process that has ended.
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor(10, TimeUnit.SECONDS);
+        deadPid = gone.pid();
+        Files.writeString(home.resolve("data/runningconfig"), "host=127.0.0.1\nport=1\nnonce=" + "0".repeat(64)
+                + "\npid=" + deadPid + "\nstarted=2026-01-01T00:00:00Z\n");
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        try {
+            if (daemonPid > 0 && ProcessHandle.of(daemonPid).map(ProcessHandle::isAlive).orElse(false)) {
+                cli("stop", "--now");
+                ProcessHandle.of(daemonPid).ifPresent(p -> {
+                    p.destroyForcibly(); // last resort: never leave a daemon behind a failed test
+                    p.onExit().join();
+                });
+            }
+        } finally {
+            feed.close();
+            raw.close();
+            deleteTree(home);
+            deleteTree(elsewhere);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void startCleansAStaleRunningConfigAndBootsTheDaemon() throws Exception {
+        long began = System.nanoTime();
+        Result start = cli("start");
+        long bootMillis = (System.nanoTime() - began) / 1_000_000;
+        assertEquals(0, start.code(), start.toString());
+        assertTrue(start.err().contains("removed stale data/runningconfig (pid " + deadPid), start.toString());
+        assertTrue(start.out().contains("cybexp-input started (pid "), start.toString());
+
+        Properties running = runningConfig();
+        daemonPid = Long.parseLong(running.getProperty("pid"));
+        assertNotEquals(deadPid, daemonPid);
+        assertTrue(ProcessHandle.of(daemonPid).orElseThrow().isAlive());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                home.resolve("data/runningconfig"))));
+        System.out.println("CliIT: start -> first status answer in " + bootMillis + " ms");
+    }
+
+    @Test
+    @Order(2)
+    void aSecondStartDoesNotSpawnASecondDaemon() throws Exception {
+        Result again = cli("start");
+        assertEquals(0, again.code(), again.toString());
+        assertTrue(again.out().contains("already running (pid " + daemonPid + ")"), again.toString());
+        assertEquals(Long.toString(daemonPid), runningConfig().getProperty("pid"));
+        assertEquals(1, daemonsOfThisHome(), "one daemon JVM for this home");
+    }
+
+    @Test
+    @Order(3)
+    void statusShowsTheInputDelivering() throws Exception {
+        Await.until(60, "main delivered", () -> {
+            Result status = cli("status", "--json");
+            return status.code() == 0 && delivered(status.out()) > 0;
+        });
+        Set<String> expected = Set.copyOf(Files.readAllLines(fixtures().resolve("openphish/feed.txt")).stream()
+                .map(String::trim).filter(l -> !l.isEmpty()).toList());
+        assertEquals(expected, Set.copyOf(raw.lines()));
+        assertEquals("main", raw.posts().get(0).fields().get("name"));
+
+        Result table = cli("status");
+        assertEquals(0, table.code(), table.toString());
+        assertTrue(table.out().contains("NAME"), table.out());
+        assertTrue(table.out().lines().anyMatch(l -> l.startsWith("main") && l.contains("openphish")), table.out());
+        assertFalse(table.out().contains(TOKEN), "the token is never shown");
+    }
+
+    @Test
+    @Order(4)
+    void stopOneInputByName() throws Exception {
+        Result stop = cli("stop", "-n", "main");
+        assertEquals(0, stop.code(), stop.toString());
+        assertTrue(stop.out().contains("stopped: main"), stop.toString());
+        assertEquals("STOPPED", state(cli("status", "--json").out()));
+    }
+
+    @Test
+    @Order(5)
+    void restartByPlugin() throws Exception {
+        Result restart = cli("restart", "-p", "openphish");
+        assertEquals(0, restart.code(), restart.toString());
+        assertTrue(restart.out().contains("restarted: main"), restart.toString());
+        Await.until(30, "main running again",
+                () -> List.of("RUNNING", "WAITING").contains(state(cli("status", "--json").out())));
+    }
+
+    @Test
+    @Order(6)
+    void unknownNameIsAClearError() throws Exception {
+        Result stop = cli("stop", "-n", "nosuchinput");
+        assertEquals(1, stop.code(), stop.toString());
+        assertTrue(stop.err().contains("nosuchinput"), stop.toString());
+
+        Result usage = cli("frobnicate");
+        assertEquals(1, usage.code());
+        assertTrue(usage.err().contains("unknown command 'frobnicate'") && usage.err().contains("Usage:"),
+                usage.toString());
+    }
+
+    @Test
+    @Order(7)
+    void aRequestWithAWrongNonceIsRefused() throws Exception {
+        int port = Integer.parseInt(runningConfig().getProperty("port"));
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("{\"nonce\":\"" + "ab".repeat(32) + "\",\"command\":\"shutdown\"}\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String answer = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertEquals("{\"ok\":false,\"error\":\"refused: wrong or missing nonce\"}", answer);
+        }
+        assertTrue(ProcessHandle.of(daemonPid).orElseThrow().isAlive(), "still running");
+    }
+
+    @Test
+    @Order(8)
+    void theScriptWorksThroughASymlink() throws Exception {
+        Path link = elsewhere.resolve("cx");
+        Files.createSymbolicLink(link, home.resolve("bin/cybexp-input"));
+        Result status = run(List.of(link.toString(), "status"));
+        assertEquals(0, status.code(), status.toString());
+        assertTrue(status.out().contains("pid " + daemonPid), status.toString());
+    }
+
+    @Test
+    @Order(9)
+    void stopEndsTheDaemon() throws Exception {
+        Result stop = cli("stop");
+        assertEquals(0, stop.code(), stop.toString());
+        assertFalse(ProcessHandle.of(daemonPid).map(ProcessHandle::isAlive).orElse(false), "pid gone");
+        assertFalse(Files.exists(home.resolve("data/runningconfig")), "runningconfig removed");
+
+        Result status = cli("status");
+        assertEquals(3, status.code(), status.toString());
+        assertTrue(status.err().contains("not running"), status.toString());
+        assertEquals(3, cli("stop").code());
+        assertEquals(3, cli("restart", "-n", "main").code());
+    }
+
+    // ---- helpers
+
+    private Result cli(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(home.resolve("bin/cybexp-input").toString());
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
+    /** Runs from an unrelated folder, with only JAVA_HOME set, as a user would. */
+    private Result run(List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(elsewhere, "out", ".txt");
+        Path err = Files.createTempFile(elsewhere, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().remove("CYBEXP_HOME");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_OPTS", "-Xmx256m");
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("CLI did not return: " + command);
+        }
+        Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
+    }
+
+    private long daemonsOfThisHome() {
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a).contains("run")
+                && String.join(" ", a).contains(home.resolve("bin").toString())).orElse(false)).count();
+    }
+
+    private Properties runningConfig() throws IOException {
+        Properties props = new Properties();
+        try (var in = Files.newInputStream(home.resolve("data/runningconfig"))) {
+            props.load(in);
+        }
+        return props;
+    }
+
+    private static String state(String json) {
+        Matcher m = JSON_STATE.matcher(json);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static long delivered(String json) {
+        Matcher m = JSON_DELIVERED.matcher(json);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static Path fixtures() {
+        return Path.of(System.getProperty("cybexp.it.fixtures"));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.cybexp.input.runtime.container;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import org.ops4j.pax.exam.Option;
+
+/**
+ * Pax Exam options that boot the real distribution: every bundle of {@code runtime/target/cybexp-input/bundle}
+ * (boot bundles at start level 1) and the FileInstall settings of its {@code etc/config.properties}, on a fresh
+ * home folder whose {@code deploy/} and {@code etc/} the tests write to.
+ */
+final class ContainerOptions {
+
+    static final String HOME = "cybexp.it.home";
+
+    private ContainerOptions() {
+    }
+
+    static Option[] boot(String testName) throws IOException {
+        Path dist = Path.of(System.getProperty("cybexp.dist")).toAbsolutePath();
+        Path home = Files.createTempDirectory("cybexp-it-" + testName);
+        Files.createDirectories(home.resolve("etc"));
+        Files.createDirectories(home.resolve("deploy"));
+        Files.createDirectories(home.resolve("data"));
+        System.setProperty(HOME, home.toString()); // the probe runs in this JVM and reads it back
+
+        List<Option> options = new ArrayList<>();
+        options.add(systemProperty("pax.exam.osgi.unresolved.fail").value("true"));
+        options.add(cleanCaches(true));
+        Properties config = frameworkConfig(dist, home);
+        for (String key : config.stringPropertyNames()) {
+            if (key.startsWith("felix.fileinstall.") || key.startsWith("cybexp.")
+                    || key.equals("org.osgi.framework.system.packages.extra")) {
+                options.add(frameworkProperty(key).value(config.getProperty(key)));
+            }
+        }
+        // The tests' loopback servers run inside the framework.
+        String extra = config.getProperty("org.osgi.framework.system.packages.extra", "sun.misc");
+        options.add(frameworkProperty("org.osgi.framework.system.packages.extra")
+                .value(extra + ",com.sun.net.httpserver"));
+        options.add(frameworkProperty("felix.fileinstall.poll").value("250"));
+        options.add(frameworkProperty("cybexp.home").value(home.toString()));
+        options.add(frameworkProperty("cybexp.data").value(home.resolve("data").toString()));
+        options.add(frameworkProperty("felix.fileinstall.dir").value(home.resolve("etc") + ","
+                + home.resolve("deploy")));
+        // Pax Exam's own bundles want slf4j 1.x beside the runtime's 2.x.
+        options.add(bundle(jar("cybexp.it.slf4j17")));
+        options.add(bundle(jar("cybexp.it.slf4jnop17")).noStart());
+        for (Path jar : jars(dist.resolve("bundle/boot"))) {
+            options.add(bundle(jar.toUri().toString()).startLevel(1));
+        }
+        for (Path jar : jars(dist.resolve("bundle"))) {
+            options.add(bundle(jar.toUri().toString()));
+        }
+        options.add(bundle(jar("cybexp.it.hamcrest")));
+        options.add(bundle(jar("cybexp.it.awaitility")));
+        options.add(junitBundles());
+        return options.toArray(Option[]::new);
+    }
+
+    /** The distribution's config.properties with ${cybexp.home} set to the test's home. */
+    private static Properties frameworkConfig(Path dist, Path home) throws IOException {
+        Properties raw = new Properties();
+        try (InputStream in = Files.newInputStream(dist.resolve("etc/config.properties"))) {
+            raw.load(in);
+        }
+        Properties out = new Properties();
+        for (String key : raw.stringPropertyNames()) {
+            out.setProperty(key, raw.getProperty(key).replace("${cybexp.home}", home.toString()));
+        }
+        return out;
+    }
+
+    private static List<Path> jars(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
+        }
+    }
+
+    private static String jar(String property) {
+        return Path.of(System.getProperty(property)).toUri().toString();
+    }
+}
