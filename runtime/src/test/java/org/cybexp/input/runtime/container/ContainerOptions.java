@@ -42,15 +42,13 @@ final class ContainerOptions {
         options.add(cleanCaches(true));
         Properties config = frameworkConfig(dist, home);
         for (String key : config.stringPropertyNames()) {
-            if (key.startsWith("felix.fileinstall.") || key.startsWith("cybexp.")
-                    || key.equals("org.osgi.framework.system.packages.extra")) {
+            if (key.startsWith("felix.fileinstall.") || key.startsWith("cybexp.")) {
                 options.add(frameworkProperty(key).value(config.getProperty(key)));
             }
         }
-        // The tests' loopback servers run inside the framework.
-        String extra = config.getProperty("org.osgi.framework.system.packages.extra", "sun.misc");
-        options.add(frameworkProperty("org.osgi.framework.system.packages.extra")
-                .value(extra + ",com.sun.net.httpserver"));
+        // The tests' loopback servers run inside the framework and reach the JDK's HTTP server by boot
+        // delegation: org.osgi.framework.system.packages.extra is Pax Exam's own (it exports its packages there).
+        options.add(frameworkProperty("org.osgi.framework.bootdelegation").value("sun.*,com.sun.net.httpserver"));
         options.add(frameworkProperty("felix.fileinstall.poll").value("250"));
         options.add(frameworkProperty("cybexp.home").value(home.toString()));
         options.add(frameworkProperty("cybexp.data").value(home.resolve("data").toString()));
@@ -58,7 +56,8 @@ final class ContainerOptions {
                 + home.resolve("deploy")));
         // Pax Exam's own bundles want slf4j 1.x beside the runtime's 2.x.
         options.add(bundle(jar("cybexp.it.slf4j17")));
-        options.add(bundle(jar("cybexp.it.slf4jnop17")).noStart());
+        Path binding = Slf4jLegacyBinding.bounded(Path.of(System.getProperty("cybexp.it.slf4jsimple17")), home);
+        options.add(bundle(binding.toUri().toString()).noStart());
         for (Path jar : jars(dist.resolve("bundle/boot"))) {
             options.add(bundle(jar.toUri().toString()).startLevel(1));
         }
