@@ -44,7 +44,7 @@ public final class Cli {
                 System.out.print(Invocation.usage());
                 code = OK;
             } else if (invocation.verb().equals("run")) {
-                code = Foreground.run(Home.locate());
+                code = Foreground.run(Home.locate(), invocation.shell());
             } else {
                 code = new Cli(Home.locate(), System.out, System.err).execute(invocation);
             }

@@ -16,8 +16,12 @@ final class Foreground {
     private Foreground() {
     }
 
-    /** @return an exit code if the daemon cannot start; otherwise Felix ends the JVM itself */
-    static int run(Home home) throws Exception {
+    /**
+     * @param shell whether to attach the Gogo shell to this terminal; a daemon has none, since Gogo stops the
+     *     framework when its stdin closes
+     * @return an exit code if the daemon cannot start; otherwise Felix ends the JVM itself
+     */
+    static int run(Home home, boolean shell) throws Exception {
         if (!Files.isRegularFile(home.etc().resolve("config.properties"))) {
             System.err.println("cybexp-input: " + home.etc().resolve("config.properties") + " is missing; is "
                     + home.root() + " a cybexp-input distribution?");
@@ -29,6 +33,7 @@ final class Foreground {
             return Cli.ERROR;
         }
         System.setProperty("cybexp.home", home.root().toString());
+        System.setProperty("cybexp.gosh.args", shell ? "" : "--nointeractive"); // config.properties uses it
         System.setProperty("felix.config.properties", home.etc().resolve("config.properties").toUri().toString());
         System.setProperty("felix.system.properties", home.etc().resolve("system.properties").toUri().toString());
         org.apache.felix.main.Main.main(new String[0]);

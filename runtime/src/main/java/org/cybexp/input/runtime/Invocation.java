@@ -5,9 +5,11 @@ import java.util.List;
 
 /**
  * A parsed command line: the verb, the selection ({@code -p PLUGIN...}, {@code -n NAME...}; each flag takes
- * one or more values and may repeat) and the flags {@code --json} (status) and {@code --now} (stop).
+ * one or more values and may repeat) and the flags {@code --json} (status), {@code --now} (stop) and
+ * {@code --shell} (run).
  */
-record Invocation(String verb, List<String> plugins, List<String> names, boolean json, boolean now) {
+record Invocation(String verb, List<String> plugins, List<String> names, boolean json, boolean now,
+        boolean shell) {
 
     static final List<String> VERBS = List.of("start", "stop", "restart", "status", "run", "help");
 
@@ -35,6 +37,7 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
         List<String> names = new ArrayList<>();
         boolean json = false;
         boolean now = false;
+        boolean shell = false;
         List<String> target = null;
         String openFlag = null; // a -p/-n still waiting for its first value
         for (int i = 1; i < args.length; i++) {
@@ -59,6 +62,10 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
                     now = true;
                     target = null;
                 }
+                case "--shell" -> {
+                    shell = true;
+                    target = null;
+                }
                 default -> {
                     if (arg.startsWith("-") || target == null) {
                         throw new UsageException("unexpected argument '" + arg + "' for " + verb);
@@ -81,7 +88,10 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
         if (now && !verb.equals("stop")) {
             throw new UsageException("--now is an option of stop only");
         }
-        return new Invocation(verb, List.copyOf(plugins), List.copyOf(names), json, now);
+        if (shell && !verb.equals("run")) {
+            throw new UsageException("--shell is an option of run only");
+        }
+        return new Invocation(verb, List.copyOf(plugins), List.copyOf(names), json, now, shell);
     }
 
     boolean hasSelection() {
@@ -98,7 +108,8 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
                           [--now]                      daemon gracefully (--now: without finishing batches)
                   restart [-p PLUGIN...] [-n NAME...]  stop and start the selected inputs (all by default)
                   status  [--json]                     the daemon and each input: state, counters, outbox, errors
-                  run                                  run the daemon in the foreground (systemd, containers)
+                  run     [--shell]                    run the daemon in the foreground (systemd, containers);
+                                                       --shell: with the interactive Felix (Gogo) shell
                   help                                 this text
 
                 An input is selected when its plugin (-p) or its name (-n) is listed.

@@ -24,6 +24,7 @@ class InvocationTest {
     void flags() throws Exception {
         assertTrue(Invocation.parse("status", "--json").json());
         assertTrue(Invocation.parse("stop", "--now").now());
+        assertTrue(Invocation.parse("run", "--shell").shell());
         assertEquals("help", Invocation.parse("--help").verb());
     }
 
@@ -35,6 +36,7 @@ class InvocationTest {
         assertEquals("-n needs at least one value", message("stop", "-n", "-p", "x"));
         assertEquals("status takes no -p/-n selection", message("status", "-n", "main"));
         assertEquals("--json is an option of status only", message("stop", "--json"));
+        assertEquals("--shell is an option of run only", message("start", "--shell"));
         assertEquals("unexpected argument 'main' for start", message("start", "main"));
     }
 

@@ -216,6 +216,18 @@ class CliIT {
         assertEquals(3, cli("restart", "-n", "main").code());
     }
 
+    @Test
+    @Order(10)
+    void runWithShellGivesTheFelixShellAndEndsWithItsInput() throws Exception {
+        Path typed = Files.createTempFile(elsewhere, "typed", ".txt");
+        Files.writeString(typed, "lb -s\n");
+        Result shell = run(List.of(home.resolve("bin/cybexp-input").toString(), "run", "--shell"), typed.toFile());
+        assertEquals(0, shell.code(), shell.toString());
+        assertTrue(shell.out().contains("org.cybexp.input.manager"), shell.toString());
+        assertTrue(shell.out().contains("Active"), shell.toString());
+        assertFalse(Files.exists(home.resolve("data/runningconfig")), "runningconfig removed at the end");
+    }
+
     // ---- helpers
 
     private Result cli(String... args) throws IOException, InterruptedException {
@@ -225,13 +237,17 @@ class CliIT {
         return run(command);
     }
 
-    /** Runs from an unrelated folder, with only JAVA_HOME set, as a user would. */
     private Result run(List<String> command) throws IOException, InterruptedException {
+        return run(command, new java.io.File("/dev/null"));
+    }
+
+    /** Runs from an unrelated folder, with only JAVA_HOME set, as a user would; stdin read from a file. */
+    private Result run(List<String> command, java.io.File stdin) throws IOException, InterruptedException {
         Path out = Files.createTempFile(elsewhere, "out", ".txt");
         Path err = Files.createTempFile(elsewhere, "err", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(stdin));
         builder.environment().remove("CYBEXP_HOME");
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("JAVA_OPTS", "-Xmx256m");
