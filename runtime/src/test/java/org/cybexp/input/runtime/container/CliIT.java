@@ -228,7 +228,33 @@ class CliIT {
         assertFalse(Files.exists(home.resolve("data/runningconfig")), "runningconfig removed at the end");
     }
 
+    @Test
+    @Order(11)
+    void signalsRestartReloadAndStopTheDaemon() throws Exception {
+        assertEquals(0, cli("start").code());
+        long pid = Long.parseLong(runningConfig().getProperty("pid"));
+        Path log = home.resolve("log/cybexp-input.log");
+
+        signal("USR1", pid);
+        Await.until(30, "inputs restarted", () -> Files.readString(log).contains("SIGUSR1: restarting every input"));
+        Await.until(30, "main active again", () -> List.of("RUNNING", "WAITING", "BACKING_OFF")
+                .contains(state(cli("status", "--json").out())));
+        signal("HUP", pid);
+        Await.until(30, "configuration re-read", () -> Files.readString(log).contains("SIGHUP: re-reading"));
+        assertEquals(0, cli("status").code(), "still running after USR1 and HUP");
+
+        signal("TERM", pid);
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(60, TimeUnit.SECONDS).join());
+        assertFalse(Files.exists(home.resolve("data/runningconfig")), "a graceful stop removes runningconfig");
+        assertEquals(3, cli("status").code());
+    }
+
     // ---- helpers
+
+    private static void signal(String name, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + name);
+    }
 
     private Result cli(String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>();
