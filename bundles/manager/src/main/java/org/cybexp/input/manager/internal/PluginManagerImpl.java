@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import org.cybexp.input.api.CybexSource;
 import org.cybexp.input.api.InputConfig;
@@ -176,51 +177,43 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
     @Override
     public List<String> start(Collection<String> pluginNames, Collection<String> names)
             throws UnknownSelectionException {
-        lock.lock();
-        try {
-            List<InputSlot> selected = select(pluginNames, names);
-            for (InputSlot slot : selected) {
-                slot.userStopped = false;
-                if (!slot.running()) {
-                    apply(slot, readProperties(slot.pid));
-                }
+        return forEachSelected(pluginNames, names, slot -> {
+            slot.userStopped = false;
+            if (!slot.running()) {
+                apply(slot, readProperties(slot.pid));
             }
-            return namesOf(selected);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public List<String> stop(Collection<String> pluginNames, Collection<String> names)
             throws UnknownSelectionException {
-        lock.lock();
-        try {
-            List<InputSlot> selected = select(pluginNames, names);
-            for (InputSlot slot : selected) {
-                slot.userStopped = true;
-                if (slot.running()) {
-                    closeRunner(slot, StopMode.GRACEFUL, GRACEFUL_TIMEOUT);
-                    slot.idleState = InputState.STOPPED;
-                }
+        return forEachSelected(pluginNames, names, slot -> {
+            slot.userStopped = true;
+            if (slot.running()) {
+                closeRunner(slot, StopMode.GRACEFUL, GRACEFUL_TIMEOUT);
+                slot.idleState = InputState.STOPPED;
             }
-            return namesOf(selected);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public List<String> restart(Collection<String> pluginNames, Collection<String> names)
             throws UnknownSelectionException {
+        return forEachSelected(pluginNames, names, slot -> {
+            slot.userStopped = false;
+            closeRunner(slot, StopMode.GRACEFUL, GRACEFUL_TIMEOUT);
+            apply(slot, readProperties(slot.pid));
+        });
+    }
+
+    /** Applies an action to every selected input under the lock; the whole selection is checked first. */
+    private List<String> forEachSelected(Collection<String> pluginNames, Collection<String> names,
+            Consumer<InputSlot> action) throws UnknownSelectionException {
         lock.lock();
         try {
             List<InputSlot> selected = select(pluginNames, names);
-            for (InputSlot slot : selected) {
-                slot.userStopped = false;
-                closeRunner(slot, StopMode.GRACEFUL, GRACEFUL_TIMEOUT);
-                apply(slot, readProperties(slot.pid));
-            }
+            selected.forEach(action);
             return namesOf(selected);
         } finally {
             lock.unlock();
