@@ -8,7 +8,9 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -69,6 +71,8 @@ public final class Cli {
                 return select("restart", invocation);
             case "status":
                 return status(invocation.json());
+            case "deadletters":
+                return deadLetters(invocation);
             default:
                 throw new IllegalArgumentException("unknown command " + invocation.verb());
         }
@@ -154,6 +158,34 @@ public final class Cli {
             return ERROR;
         }
         out.print(json ? answer.line() + "\n" : StatusTable.render(answer));
+        return OK;
+    }
+
+    private int deadLetters(Invocation invocation) throws IOException {
+        Optional<Endpoint> endpoint = liveEndpoint();
+        if (endpoint.isEmpty()) {
+            return notRunning();
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("action", invocation.action());
+        fields.put("ids", invocation.ids());
+        fields.put("all", invocation.all());
+        fields.put("names", invocation.names());
+        DaemonClient.Answer answer = new DaemonClient(endpoint.get()).send("deadletters", fields, COMMAND_TIMEOUT);
+        if (!answer.ok()) {
+            err.println("cybexp-input: deadletters " + invocation.action() + ": " + answer.error());
+            return ERROR;
+        }
+        if (invocation.json()) {
+            out.print(answer.line() + "\n");
+            return OK;
+        }
+        switch (invocation.action()) {
+            case "list" -> out.print(DeadLetterText.list(answer));
+            case "show" -> out.print(DeadLetterText.show(answer));
+            case "replay" -> out.print(DeadLetterText.done("replayed", answer.list("replayed")));
+            default -> out.print(DeadLetterText.done("purged", answer.list("purged")));
+        }
         return OK;
     }
 

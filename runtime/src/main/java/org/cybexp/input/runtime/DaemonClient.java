@@ -43,12 +43,19 @@ final class DaemonClient {
 
     Answer send(String command, List<String> plugins, List<String> names, boolean immediate, Duration timeout)
             throws IOException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("plugins", plugins);
+        fields.put("names", names);
+        fields.put("immediate", immediate);
+        return send(command, fields, timeout);
+    }
+
+    /** Sends the command with these fields besides the nonce and the command name. */
+    Answer send(String command, Map<String, Object> fields, Duration timeout) throws IOException {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("nonce", endpoint.nonce());
         request.put("command", command);
-        request.put("plugins", plugins);
-        request.put("names", names);
-        request.put("immediate", immediate);
+        request.putAll(fields);
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), CONNECT_TIMEOUT_MS);
             socket.setSoTimeout((int) timeout.toMillis());

@@ -5,13 +5,15 @@ import java.util.List;
 
 /**
  * A parsed command line: the verb, the selection ({@code -p PLUGIN...}, {@code -n NAME...}; each flag takes
- * one or more values and may repeat) and the flags {@code --json} (status), {@code --now} (stop) and
- * {@code --shell} (run).
+ * one or more values and may repeat) and the flags {@code --json} (status, deadletters list/show),
+ * {@code --now} (stop) and {@code --shell} (run). {@code deadletters} takes an action and dead-letter ids or
+ * {@code --all}.
  */
 record Invocation(String verb, List<String> plugins, List<String> names, boolean json, boolean now,
-        boolean shell) {
+        boolean shell, String action, List<String> ids, boolean all) {
 
-    static final List<String> VERBS = List.of("start", "stop", "restart", "status", "run", "help");
+    static final List<String> VERBS = List.of("start", "stop", "restart", "status", "deadletters", "run", "help");
+    static final List<String> DEAD_LETTER_ACTIONS = List.of("list", "show", "replay", "purge");
 
     /** Thrown for a command line we cannot understand; the message says what is wrong. */
     static final class UsageException extends Exception {
@@ -35,12 +37,26 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
         }
         List<String> plugins = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         boolean json = false;
         boolean now = false;
         boolean shell = false;
-        List<String> target = null;
+        boolean all = false;
+        String action = null;
+        int first = 1;
+        if (verb.equals("deadletters")) {
+            if (args.length < 2 || !DEAD_LETTER_ACTIONS.contains(args[1])) {
+                throw new UsageException("deadletters needs one of " + String.join(", ", DEAD_LETTER_ACTIONS)
+                        + (args.length < 2 ? "" : ", not '" + args[1] + "'"));
+            }
+            action = args[1];
+            first = 2;
+        }
+        // dead-letter ids are the values not after -p/-n (which take every value up to the next flag)
+        List<String> positional = action != null ? ids : null;
+        List<String> target = positional;
         String openFlag = null; // a -p/-n still waiting for its first value
-        for (int i = 1; i < args.length; i++) {
+        for (int i = first; i < args.length; i++) {
             String arg = args[i];
             if (arg.startsWith("-") && openFlag != null) {
                 throw new UsageException(openFlag + " needs at least one value");
@@ -56,15 +72,19 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
                 }
                 case "--json" -> {
                     json = true;
-                    target = null;
+                    target = positional;
                 }
                 case "--now" -> {
                     now = true;
-                    target = null;
+                    target = positional;
                 }
                 case "--shell" -> {
                     shell = true;
-                    target = null;
+                    target = positional;
+                }
+                case "--all" -> {
+                    all = true;
+                    target = positional;
                 }
                 default -> {
                     if (arg.startsWith("-") || target == null) {
@@ -79,11 +99,16 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
             throw new UsageException(openFlag + " needs at least one value");
         }
         boolean selects = verb.equals("start") || verb.equals("stop") || verb.equals("restart");
-        if (!selects && (!plugins.isEmpty() || !names.isEmpty())) {
+        if (action != null) {
+            checkDeadLetters(action, plugins, names, ids, all);
+        } else if (!selects && (!plugins.isEmpty() || !names.isEmpty())) {
             throw new UsageException(verb + " takes no -p/-n selection");
         }
-        if (json && !verb.equals("status")) {
-            throw new UsageException("--json is an option of status only");
+        if (all && action == null) {
+            throw new UsageException("--all is an option of deadletters replay/purge only");
+        }
+        if (json && !verb.equals("status") && !"list".equals(action) && !"show".equals(action)) {
+            throw new UsageException("--json is an option of status and deadletters list/show only");
         }
         if (now && !verb.equals("stop")) {
             throw new UsageException("--now is an option of stop only");
@@ -91,7 +116,37 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
         if (shell && !verb.equals("run")) {
             throw new UsageException("--shell is an option of run only");
         }
-        return new Invocation(verb, List.copyOf(plugins), List.copyOf(names), json, now, shell);
+        return new Invocation(verb, List.copyOf(plugins), List.copyOf(names), json, now, shell, action,
+                List.copyOf(ids), all);
+    }
+
+    /** What each deadletters action takes; purge and replay act on everything only with an explicit --all. */
+    private static void checkDeadLetters(String action, List<String> plugins, List<String> names, List<String> ids,
+            boolean all) throws UsageException {
+        String command = "deadletters " + action;
+        if (!plugins.isEmpty()) {
+            throw new UsageException(command + " takes no -p selection (-n NAME selects inputs)");
+        }
+        switch (action) {
+            case "list" -> {
+                if (!ids.isEmpty() || all) {
+                    throw new UsageException(command + " takes no ids nor --all (-n NAME lists some inputs only)");
+                }
+            }
+            case "show" -> {
+                if (ids.size() != 1 || all || !names.isEmpty()) {
+                    throw new UsageException(command + " takes exactly one dead-letter id");
+                }
+            }
+            default -> {
+                if (ids.isEmpty() == !all) {
+                    throw new UsageException(command + " needs dead-letter ids or --all (not both)");
+                }
+                if (!names.isEmpty() && !all) {
+                    throw new UsageException(command + ": -n selects inputs for --all only");
+                }
+            }
+        }
     }
 
     boolean hasSelection() {
@@ -107,7 +162,15 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
                   stop    [-p PLUGIN...] [-n NAME...]  stop the selected inputs; with no selection stop the
                           [--now]                      daemon gracefully (--now: without finishing batches)
                   restart [-p PLUGIN...] [-n NAME...]  stop and start the selected inputs (all by default)
-                  status  [--json]                     the daemon and each input: state, counters, outbox, errors
+                  status  [--json]                     the daemon and each input: state, counters, outbox,
+                                                       dead letters, delivery, errors
+                  deadletters list [-n NAME...] [--json]
+                                                       the events the API refused for good, with its answer
+                  deadletters show ID [--json]         one of them: its fields and the start of the event
+                  deadletters replay ID...|--all [-n NAME...]
+                                                       post them again (after fixing the cause)
+                  deadletters purge ID...|--all [-n NAME...]
+                                                       delete them for good
                   run     [--shell]                    run the daemon in the foreground (systemd, containers);
                                                        --shell: with the interactive Felix (Gogo) shell
                   help                                 this text

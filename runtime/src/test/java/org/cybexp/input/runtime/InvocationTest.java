@@ -1,6 +1,7 @@
 package org.cybexp.input.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,9 +36,48 @@ class InvocationTest {
         assertEquals("-p needs at least one value", message("start", "-p"));
         assertEquals("-n needs at least one value", message("stop", "-n", "-p", "x"));
         assertEquals("status takes no -p/-n selection", message("status", "-n", "main"));
-        assertEquals("--json is an option of status only", message("stop", "--json"));
+        assertEquals("--json is an option of status and deadletters list/show only", message("stop", "--json"));
         assertEquals("--shell is an option of run only", message("start", "--shell"));
         assertEquals("unexpected argument 'main' for start", message("start", "main"));
+    }
+
+    @Test
+    void deadLettersTakeAnActionAndIdsOrAnExplicitAll() throws Exception {
+        Invocation list = Invocation.parse("deadletters", "list", "-n", "main", "other", "--json");
+        assertEquals("list", list.action());
+        assertEquals(List.of("main", "other"), list.names());
+        assertTrue(list.json());
+        Invocation show = Invocation.parse("deadletters", "show", "--json", "main/00000000000000000001");
+        assertEquals(List.of("main/00000000000000000001"), show.ids());
+        Invocation replay = Invocation.parse("deadletters", "replay", "main/1", "main/2");
+        assertEquals(List.of("main/1", "main/2"), replay.ids());
+        assertFalse(replay.all());
+        Invocation purge = Invocation.parse("deadletters", "purge", "--all", "-n", "main");
+        assertTrue(purge.all());
+        assertEquals(List.of(), purge.ids());
+        assertEquals(List.of("main"), purge.names());
+    }
+
+    @Test
+    void deadLettersBadUsageSaysWhatIsWrong() {
+        assertEquals("deadletters needs one of list, show, replay, purge", message("deadletters"));
+        assertEquals("deadletters needs one of list, show, replay, purge, not 'resend'",
+                message("deadletters", "resend"));
+        assertEquals("deadletters purge needs dead-letter ids or --all (not both)", message("deadletters", "purge"));
+        assertEquals("deadletters replay needs dead-letter ids or --all (not both)",
+                message("deadletters", "replay", "main/1", "--all"));
+        assertEquals("deadletters replay: -n selects inputs for --all only",
+                message("deadletters", "replay", "main/1", "-n", "main"));
+        assertEquals("deadletters show takes exactly one dead-letter id", message("deadletters", "show"));
+        assertEquals("deadletters show takes exactly one dead-letter id", message("deadletters", "show", "a/1", "b/2"));
+        assertEquals("deadletters list takes no ids nor --all (-n NAME lists some inputs only)",
+                message("deadletters", "list", "a/1"));
+        assertEquals("deadletters list takes no -p selection (-n NAME selects inputs)",
+                message("deadletters", "list", "-p", "openphish"));
+        assertEquals("--json is an option of status and deadletters list/show only",
+                message("deadletters", "purge", "--all", "--json"));
+        assertEquals("--all is an option of deadletters replay/purge only", message("stop", "--all"));
+        assertEquals("unexpected argument 'a/1' for status", message("status", "a/1"));
     }
 
     private static String message(String... args) {

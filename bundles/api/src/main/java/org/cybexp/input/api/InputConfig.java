@@ -134,7 +134,10 @@ public final class InputConfig {
 
     /**
      * The configuration as an annotation type whose element names are the keys (e.g. {@code String url()},
-     * {@code long period()}, {@code boolean verify_tls()}); absent keys take the element's default.
+     * {@code long period()}); absent keys take the element's default. Element names follow the naming rule of
+     * OSGi component property types, so the same annotation can also be the plugin's metatype
+     * ({@code @ObjectClassDefinition}): {@code verify__tls()} reads the key {@code verify_tls}, and
+     * {@code a_b()} reads {@code a.b} (or, if that is absent, {@code a_b}).
      *
      * @throws InvalidConfigException if a present value cannot be converted to the element's type
      */
@@ -160,8 +163,35 @@ public final class InputConfig {
         return type.cast(proxy);
     }
 
+    /** The OSGi rule: {@code __} is {@code _}, {@code _} is {@code .}, {@code $_$} is {@code -}, {@code $$} is {@code $}. */
+    static String keyOf(String element) {
+        StringBuilder key = new StringBuilder(element.length());
+        for (int i = 0; i < element.length(); i++) {
+            char c = element.charAt(i);
+            if (c == '_') {
+                boolean doubled = i + 1 < element.length() && element.charAt(i + 1) == '_';
+                key.append(doubled ? '_' : '.');
+                i += doubled ? 1 : 0;
+            } else if (c == '$') {
+                if (element.startsWith("$_$", i)) {
+                    key.append('-');
+                    i += 2;
+                } else if (element.startsWith("$$", i)) {
+                    key.append('$');
+                    i += 1;
+                }
+            } else {
+                key.append(c);
+            }
+        }
+        return key.toString();
+    }
+
     private Object convert(Method method) throws InvalidConfigException {
-        String key = method.getName();
+        String key = keyOf(method.getName());
+        if (get(key).isEmpty() && get(method.getName()).isPresent()) {
+            key = method.getName(); // a_b() written as a_b in the file: what a plugin author means
+        }
         Class<?> target = method.getReturnType();
         Optional<String> text = get(key);
         if (text.isEmpty()) {

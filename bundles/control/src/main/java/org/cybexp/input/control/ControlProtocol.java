@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
+import org.cybexp.input.core.control.DeadLetterStore;
 import org.cybexp.input.manager.PluginManager;
 import org.cybexp.input.manager.UnknownSelectionException;
 import org.slf4j.Logger;
@@ -22,14 +24,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * One CLI request (a JSON line) to one answer (a JSON line), independent of sockets so it is tested directly.
  * Every request must carry the nonce of {@code data/runningconfig}; the commands act through the
- * {@link PluginManager}.
+ * {@link PluginManager}, and {@code deadletters} through the delivery bundle's {@link DeadLetterStore}.
  */
 final class ControlProtocol {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlProtocol.class);
     static final String REFUSED = "refused: wrong or missing nonce";
     static final List<String> COMMANDS = List.of("status", "plugins", "start", "stop", "restart", "reload",
-            "shutdown");
+            "shutdown", "deadletters");
 
     /** The answer line, and what to do once it has been sent (the shutdown must not cut its own answer). */
     record Reply(String json, Runnable afterReply) {
@@ -45,15 +47,21 @@ final class ControlProtocol {
     private final Instant started;
     private final long pid;
     private final Consumer<Boolean> shutdown;
+    private final DeadLetterCommand deadLetters;
 
-    /** @param shutdown stops every input (gracefully or immediately, the argument) and then the framework */
-    ControlProtocol(PluginManager manager, Nonce nonce, Clock clock, long pid, Consumer<Boolean> shutdown) {
+    /**
+     * @param shutdown stops every input (gracefully or immediately, the argument) and then the framework
+     * @param deadLetterStore the delivery bundle's service, or null while it is not there
+     */
+    ControlProtocol(PluginManager manager, Nonce nonce, Clock clock, long pid, Consumer<Boolean> shutdown,
+            Supplier<DeadLetterStore> deadLetterStore) {
         this.manager = manager;
         this.nonce = nonce;
         this.clock = clock;
         this.started = clock.instant();
         this.pid = pid;
         this.shutdown = shutdown;
+        this.deadLetters = new DeadLetterCommand(deadLetterStore);
     }
 
     Reply handle(String line, int remotePort) {
@@ -73,7 +81,7 @@ final class ControlProtocol {
         }
         try {
             return execute(request);
-        } catch (BadRequest e) {
+        } catch (BadRequest | DeadLetterCommand.Failure e) {
             return error(e.getMessage());
         } catch (UnknownSelectionException e) {
             return error(e.getMessage());
@@ -83,7 +91,8 @@ final class ControlProtocol {
         }
     }
 
-    private Reply execute(JsonNode request) throws BadRequest, UnknownSelectionException {
+    private Reply execute(JsonNode request) throws BadRequest, UnknownSelectionException,
+            DeadLetterCommand.Failure {
         String command = text(request, "command");
         List<String> plugins = strings(request, "plugins");
         List<String> names = strings(request, "names");
@@ -105,6 +114,11 @@ final class ControlProtocol {
                 LOG.info("Shutdown requested by the CLI ({})", immediate ? "immediate" : "graceful");
                 Map<String, Object> answer = base(true);
                 return new Reply(write(answer), () -> shutdown.accept(immediate));
+            case "deadletters":
+                Map<String, Object> result = base(true);
+                result.putAll(deadLetters.run(text(request, "action"), strings(request, "ids"),
+                        request.path("all").asBoolean(false), names));
+                return Reply.of(write(result));
             default:
                 throw new BadRequest("unknown command '" + command + "' (expected one of "
                         + String.join(", ", COMMANDS) + ")");
@@ -172,7 +186,7 @@ final class ControlProtocol {
     }
 
     /** A request the daemon cannot act on; its message goes back to the client. */
-    private static final class BadRequest extends Exception {
+    static final class BadRequest extends Exception {
         private static final long serialVersionUID = 1L;
 
         BadRequest(String message) {

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 
+import org.cybexp.input.core.control.DeadLetterStore;
 import org.cybexp.input.manager.PluginManager;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -16,6 +17,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,10 @@ public final class ControlServer {
     private final DaemonLock lock;
     private final ControlEndpoint endpoint;
     private final Nonce nonce;
+
+    /** The delivery bundle's dead letters; optional and dynamic, so its restart never restarts the endpoint. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile DeadLetterStore deadLetters;
 
     @Activate
     public ControlServer(BundleContext context, @Reference PluginManager manager) throws IOException {
@@ -60,7 +67,8 @@ public final class ControlServer {
         this.nonce = Nonce.random(new SecureRandom());
         long pid = ProcessHandle.current().pid();
         FrameworkShutdown shutdown = new FrameworkShutdown(manager, stopFramework);
-        ControlProtocol protocol = new ControlProtocol(manager, nonce, clock, pid, shutdown::request);
+        ControlProtocol protocol = new ControlProtocol(manager, nonce, clock, pid, shutdown::request,
+                () -> deadLetters);
         try {
             this.endpoint = new ControlEndpoint(port, protocol::handle, readTimeoutMs);
             new RunningConfig(endpoint.host(), endpoint.port(), nonce.value(), pid, clock.instant())

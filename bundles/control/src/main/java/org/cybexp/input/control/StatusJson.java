@@ -31,6 +31,11 @@ final class StatusJson {
         out.put("last_success", iso(s.lastSuccess()));
         out.put("next_run", iso(s.nextRun()));
         out.put("config_error", s.configError());
+        out.put("dead_letters", s.deadLetters());
+        out.put("last_delivery", iso(s.lastDelivery()));
+        out.put("delivery_state", s.deliveryState() == null ? null : s.deliveryState().name());
+        out.put("delivery_retry_at", iso(s.deliveryRetryAt()));
+        out.put("delivery_error", s.deliveryError());
         return out;
     }
 

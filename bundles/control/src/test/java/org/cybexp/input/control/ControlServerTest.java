@@ -180,6 +180,104 @@ class ControlServerTest {
         assertTrue(send(request("status")).get("ok").asBoolean(), "the first daemon still answers");
     }
 
+    @Test
+    void statusCarriesTheDeliveryStateAndDeadLetters() throws IOException {
+        JsonNode main = send(request("status")).get("inputs").get(0);
+        assertEquals(2, main.get("dead_letters").asLong());
+        assertEquals("2026-01-01T00:30:00Z", main.get("last_delivery").asText());
+        assertEquals("RETRYING", main.get("delivery_state").asText());
+        assertEquals("2026-01-01T00:31:00Z", main.get("delivery_retry_at").asText());
+        assertEquals("503 Service Unavailable", main.get("delivery_error").asText());
+        JsonNode spare = send(request("status")).get("inputs").get(1);
+        assertEquals("IDLE", spare.get("delivery_state").asText());
+        assertTrue(spare.get("last_delivery").isNull());
+    }
+
+    @Test
+    void deadLettersAreListedAllOrByInput() throws IOException {
+        server.deadLetters = new FakeDeadLetterStore();
+        JsonNode all = send(deadLetters("list", "[]", false, "[]"));
+        assertTrue(all.get("ok").asBoolean(), all.toString());
+        assertEquals(3, all.get("deadletters").size());
+        JsonNode first = all.get("deadletters").get(0);
+        assertEquals("main/00000000000000000001", first.get("id").asText());
+        assertEquals("main", first.get("input").asText());
+        assertEquals(400, first.get("status").asInt());
+        assertEquals("Invalid input", first.get("message").asText());
+        assertEquals("2026-02-01T08:00:00Z", first.get("at").asText());
+        assertEquals(38, first.get("size").asLong());
+        assertEquals("openphish-file-feed", first.get("typetag").asText());
+
+        JsonNode spare = send(deadLetters("list", "[]", false, "[\"spare\"]"));
+        assertEquals(1, spare.get("deadletters").size());
+    }
+
+    @Test
+    void showGivesTheStartOfTheBodyAsText() throws IOException {
+        server.deadLetters = new FakeDeadLetterStore();
+        JsonNode small = send(deadLetters("show", "[\"main/00000000000000000001\"]", false, "[]"))
+                .get("deadletter");
+        assertEquals("https://a.example/\nhttps://b.example/\n", small.get("body").asText());
+        assertFalse(small.get("truncated").asBoolean());
+        assertFalse(small.get("binary").asBoolean());
+        assertEquals("it-org", small.get("orgid").asText());
+        assertEquals("text/plain", small.get("media_type").asText());
+        assertEquals("/data/deadletter/main/00000000000000000001.evt", small.get("file").asText());
+
+        JsonNode big = send(deadLetters("show", "[\"main/00000000000000000002\"]", false, "[]"))
+                .get("deadletter");
+        assertEquals(DeadLetterCommand.SHOW_BYTES, big.get("body").asText().length());
+        assertTrue(big.get("truncated").asBoolean());
+        assertEquals(5000, big.get("size").asLong());
+    }
+
+    @Test
+    void replayAndPurgeTakeIdsOrAnExplicitAll() throws IOException {
+        FakeDeadLetterStore store = new FakeDeadLetterStore();
+        server.deadLetters = store;
+
+        JsonNode neither = send(deadLetters("purge", "[]", false, "[]"));
+        assertFalse(neither.get("ok").asBoolean());
+        assertEquals("deadletters purge needs dead-letter ids or --all (not both)", neither.get("error").asText());
+        assertFalse(send(deadLetters("replay", "[\"main/00000000000000000001\"]", true, "[]")).get("ok")
+                .asBoolean(), "ids and --all together");
+        assertEquals(List.of(), store.purged);
+
+        JsonNode one = send(deadLetters("purge", "[\"spare/00000000000000000003\"]", false, "[]"));
+        assertEquals("spare/00000000000000000003", one.get("purged").get(0).asText());
+        JsonNode main = send(deadLetters("replay", "[]", true, "[\"main\"]"));
+        assertTrue(main.get("ok").asBoolean(), main.toString());
+        assertEquals(List.of("main/00000000000000000001", "main/00000000000000000002"), store.replayed);
+        assertEquals(0, send(deadLetters("list", "[]", false, "[]")).get("deadletters").size());
+    }
+
+    @Test
+    void unknownDeadLetterIdsAndActionsAreClearErrors() throws IOException {
+        server.deadLetters = new FakeDeadLetterStore();
+        JsonNode unknown = send(deadLetters("replay", "[\"main/9\",\"main/00000000000000000001\"]", false,
+                "[]"));
+        assertFalse(unknown.get("ok").asBoolean());
+        assertEquals("no dead letter main/9 (see 'deadletters list')", unknown.get("error").asText());
+        assertEquals(3, send(deadLetters("list", "[]", false, "[]")).get("deadletters").size(), "nothing replayed");
+        JsonNode action = send(deadLetters("resend", "[]", false, "[]"));
+        assertTrue(action.get("error").asText().startsWith("unknown deadletters action 'resend'"), action.toString());
+        JsonNode show = send(deadLetters("show", "[]", false, "[]"));
+        assertEquals("deadletters show takes exactly one id", show.get("error").asText());
+    }
+
+    @Test
+    void withoutTheDeliveryBundleDeadLettersSaySo() throws IOException {
+        JsonNode answer = send(deadLetters("list", "[]", false, "[]"));
+        assertFalse(answer.get("ok").asBoolean());
+        assertEquals("dead letters are not available: the delivery bundle is not running",
+                answer.get("error").asText());
+    }
+
+    private String deadLetters(String action, String ids, boolean all, String names) {
+        return "{\"nonce\":\"" + config.nonce() + "\",\"command\":\"deadletters\",\"action\":\"" + action
+                + "\",\"ids\":" + ids + ",\"all\":" + all + ",\"names\":" + names + "}";
+    }
+
     private String request(String command) {
         return "{\"nonce\":\"" + config.nonce() + "\",\"command\":\"" + command + "\"}";
     }

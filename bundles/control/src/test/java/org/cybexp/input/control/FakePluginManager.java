@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.cybexp.input.core.control.DeliveryState;
 import org.cybexp.input.core.control.InputState;
 import org.cybexp.input.core.control.InputStatus;
 import org.cybexp.input.manager.PluginManager;
@@ -16,8 +17,10 @@ final class FakePluginManager implements PluginManager {
 
     final List<String> calls = new CopyOnWriteArrayList<>();
     private final List<InputStatus> inputs = new CopyOnWriteArrayList<>(List.of(
-            new InputStatus("main", "openphish", InputState.WAITING, "50 urls, 50 new", 50, 0, 0, 50, 0, 0, 0, 0,
-                    null, null, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T01:00:00Z"), null),
+            new InputStatus("main", "openphish", InputState.WAITING, "50 urls, 50 new", 50, 0, 0, 50, 2, 0, 0, 0,
+                    null, null, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T01:00:00Z"), null,
+                    2, Instant.parse("2026-01-01T00:30:00Z"), DeliveryState.RETRYING,
+                    Instant.parse("2026-01-01T00:31:00Z"), "503 Service Unavailable"),
             InputStatus.idle("spare", "openphish", InputState.STOPPED, null)));
 
     @Override

@@ -38,4 +38,13 @@ public @interface ApiConfig {
     @AttributeDefinition(name = "CA file", required = false,
             description = "A PEM file of CA certificates to trust instead of the JVM's (for a private CA).")
     String ca__file() default "";
+
+    @AttributeDefinition(name = "Outbox cap per input (MiB)", min = "1",
+            description = "When an input's undelivered events reach this size, it stops fetching (status "
+                    + "BACK_PRESSURE) until delivery makes room.")
+    long outbox__max__mib() default 1024;
+
+    @AttributeDefinition(name = "Outbox cap for all inputs (MiB)", min = "1",
+            description = "The same for all inputs' outboxes together.")
+    long outbox__total__max__mib() default 4096;
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.cybexp.input.core.control.DeliveryState;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.delivery.sink.Sink;
 import org.cybexp.input.delivery.sink.SinkAnswer;
@@ -36,6 +37,7 @@ final class DeliveryLoop {
     // guarded by this
     private Thread worker;
     private ScheduledFuture<?> timer;
+    private Instant timerDue;
     private long timerGeneration;
     private boolean closed;
 
@@ -57,8 +59,16 @@ final class DeliveryLoop {
         return outbox;
     }
 
-    DeliveryStats stats() {
-        return stats.snapshot(outbox.depth());
+    /** @param deadLetters how many dead letters the input holds now */
+    DeliveryStats stats(long deadLetters) {
+        DeliveryState state;
+        Instant retryAt;
+        synchronized (this) {
+            state = timer != null ? DeliveryState.RETRYING
+                    : worker != null ? DeliveryState.DELIVERING : DeliveryState.IDLE;
+            retryAt = timer != null ? timerDue : null;
+        }
+        return stats.snapshot(outbox.depth(), deadLetters, state, retryAt);
     }
 
     /** New events are waiting: start delivering unless already at it or in a wait (which keeps the order). */
@@ -106,6 +116,7 @@ final class DeliveryLoop {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
+            timerDue = null;
         }
     }
 
@@ -193,7 +204,7 @@ final class DeliveryLoop {
     private Duration transientFailure(String error, Duration retryAfter) {
         failures++;
         Duration delay = timing.retry().delay(failures, retryAfter);
-        stats.error(error, now());
+        stats.failed(error, now());
         LOG.warn("input {}: delivery failed ({}), failure {} in a row; next try in {} ms", input, error, failures,
                 delay.toMillis());
         return delay;
@@ -219,6 +230,7 @@ final class DeliveryLoop {
         worker = null;
         if (!closed) {
             long generation = ++timerGeneration;
+            timerDue = now().plus(pause);
             timer = timing.scheduler().schedule(() -> timerFired(generation), pause.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
@@ -226,6 +238,7 @@ final class DeliveryLoop {
     private synchronized void timerFired(long generation) {
         if (generation == timerGeneration) {
             timer = null;
+            timerDue = null;
             startIfNeeded();
         }
     }

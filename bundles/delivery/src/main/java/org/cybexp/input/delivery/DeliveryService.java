@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +17,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.core.control.DeadLetterStore;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.delivery.sink.Sink;
 import org.cybexp.input.delivery.store.EventRecord;
-import org.cybexp.input.delivery.store.FileOutbox;
+import org.cybexp.input.delivery.store.SegmentOutbox;
 import org.cybexp.input.delivery.store.InputFolder;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link EventStore}: keeps each input's events in a durable outbox under {@code data/outbox/<input>/} and
  * delivers them to the sink configured by {@code cybexp.api} (the CYBEX-P API, or the local archive). Outboxes
- * left from an earlier run are delivered at start, even for inputs no longer configured.
+ * left from an earlier run are delivered at start, even for inputs no longer configured. Beside it, the
+ * {@link DeadLetterStore} service lists, replays and purges what the sink refused for good.
  *
  * <p>The service is registered by hand, without properties: DS would copy the configuration, token included,
  * into the service properties, where any shell or console shows them.
@@ -47,6 +50,9 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = ApiConfig.class)
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.cybexp.input.core.control.EventStore\"",
         uses = EventStore.class)
+@Capability(namespace = "osgi.service",
+        attribute = "objectClass:List<String>=\"org.cybexp.input.core.control.DeadLetterStore\"",
+        uses = DeadLetterStore.class)
 public final class DeliveryService implements EventStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
@@ -55,12 +61,15 @@ public final class DeliveryService implements EventStore {
     private final DeliveryTiming timing;
     private final SinkFactory sinks;
     private final DeadLetters deadLetters;
+    private final DeadLetterService deadLetterStore;
     private final AtomicReference<Sink> sink = new AtomicReference<>();
     private final Set<Sink> retiring = ConcurrentHashMap.newKeySet();
     private final Map<String, DeliveryLoop> loops = new ConcurrentHashMap<>();
     private volatile Duration timeout;
+    private volatile OutboxCaps caps = OutboxCaps.DEFAULT;
     private boolean stopped; // guarded by loops
     private ServiceRegistration<EventStore> registration;
+    private ServiceRegistration<DeadLetterStore> deadLetterRegistration;
 
     @Activate
     public DeliveryService(BundleContext context, ApiConfig config) {
@@ -73,19 +82,22 @@ public final class DeliveryService implements EventStore {
         this.timing = timing;
         this.sinks = new SinkFactory(dataDir, timing.clock(), secrets);
         this.deadLetters = new DeadLetters(dataDir.resolve("deadletter"));
+        this.deadLetterStore = new DeadLetterService(deadLetters, this::loopOf);
         this.sink.set(sinks.create(settings));
         this.timeout = settings.timeout();
         resumeLeftovers();
     }
 
     @Activate
-    void register(BundleContext context) {
+    void register(BundleContext context, ApiConfig config) {
+        caps(OutboxCaps.of(config));
         registration = context.registerService(EventStore.class, this, null);
+        deadLetterRegistration = context.registerService(DeadLetterStore.class, deadLetterStore, null);
     }
 
     @Override
-    public void append(InputConfig input, List<Event> events) throws IOException {
-        if (events.isEmpty()) {
+    public void append(InputConfig input, List<Event> events, byte[] commit) throws IOException {
+        if (events.isEmpty() && commit == null) {
             return;
         }
         String timezone = input.timezone() == null ? "UTC" : input.timezone().getId();
@@ -95,18 +107,48 @@ public final class DeliveryService implements EventStore {
                     Objects.toString(input.typetag(), ""), timezone, event.mediaType(), event.body()));
         }
         DeliveryLoop loop = loopOf(input.name());
-        loop.outbox().append(records);
-        loop.wake();
+        loop.outbox().append(records, commit);
+        if (!records.isEmpty()) {
+            loop.wake();
+        }
+    }
+
+    @Override
+    public Optional<byte[]> lastCommit(String inputName) throws IOException {
+        return loopOf(inputName).outbox().lastCommit();
+    }
+
+    @Override
+    public boolean accepting(String inputName) {
+        DeliveryLoop mine = loops.get(inputName);
+        long total = loops.values().stream().mapToLong(loop -> loop.outbox().bytes()).sum();
+        return caps.allows(mine == null ? 0 : mine.outbox().bytes(), total);
+    }
+
+    /** Sets the outbox caps; inputs held by back-pressure see a raised cap at their next look. */
+    void caps(OutboxCaps newCaps) {
+        caps = newCaps;
     }
 
     @Override
     public DeliveryStats stats(String inputName) {
         DeliveryLoop loop = loops.get(inputName);
-        return loop == null ? DeliveryStats.NONE : loop.stats();
+        long held = deadLetters.count(inputName);
+        if (loop != null) {
+            return loop.stats(held);
+        }
+        return held == 0 ? DeliveryStats.NONE : new DeliveryStats(0, 0, held, 0, null, null, null,
+                DeliveryStats.NONE.state(), null, 0);
+    }
+
+    /** The dead letters, for tests; in the framework the same object is the {@link DeadLetterStore} service. */
+    DeadLetterStore deadLetterStore() {
+        return deadLetterStore;
     }
 
     @Modified
     void modified(ApiConfig config) {
+        caps(OutboxCaps.of(config));
         apply(SinkSettings.of(config));
     }
 
@@ -140,19 +182,32 @@ public final class DeliveryService implements EventStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        for (Map.Entry<String, DeliveryLoop> entry : loops.entrySet()) {
+            try {
+                entry.getValue().outbox().close();
+            } catch (IOException e) {
+                LOG.warn("input {}: closing its outbox: {}", entry.getKey(), e.getMessage());
+            }
+        }
         sink.get().close();
         retiring.forEach(this::retire);
         timing.scheduler().shutdownNow();
     }
 
     private void unregister() {
-        if (registration != null) {
+        unregister(deadLetterRegistration);
+        deadLetterRegistration = null;
+        unregister(registration);
+        registration = null;
+    }
+
+    private static void unregister(ServiceRegistration<?> registered) {
+        if (registered != null) {
             try {
-                registration.unregister();
+                registered.unregister();
             } catch (IllegalStateException e) {
                 // already gone with the bundle
             }
-            registration = null;
         }
     }
 
@@ -180,8 +235,8 @@ public final class DeliveryService implements EventStore {
         InputStats stats = new InputStats();
         Path dir = dataDir.resolve("outbox").resolve(InputFolder.of(inputName));
         // sequence numbers start at the current time in microseconds, so they keep growing across restarts
-        FileOutbox outbox = FileOutbox.open(dir, timing.clock().millis() * 1000, problem -> {
-            LOG.error("input {}: {}; it is not delivered", inputName, problem);
+        SegmentOutbox outbox = SegmentOutbox.open(dir, timing.clock().millis() * 1000, problem -> {
+            LOG.error("input {}: {}", inputName, problem);
             stats.error(problem, timing.clock().instant());
         });
         return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing);

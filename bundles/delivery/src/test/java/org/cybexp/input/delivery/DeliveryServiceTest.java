@@ -35,6 +35,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.core.control.DeliveryStats;
+import org.cybexp.input.delivery.store.InputFolder;
+import org.cybexp.input.delivery.store.SegmentOutbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +73,7 @@ class DeliveryServiceTest {
         byte[] body = "{\"phish_id\":\"1\",\"url\":\"https://phish-login-paypal.example/\"}\n\u00e9"
                 .getBytes(StandardCharsets.UTF_8);
 
-        service.append(input(INPUT), List.of(Event.of(body, "application/json")));
+        service.append(input(INPUT), List.of(Event.of(body, "application/json")), null);
 
         await().until(() -> service.stats(INPUT).delivered() == 1);
         CybexApiReceiver.Request request = api.requests().get(0);
@@ -84,7 +86,7 @@ class DeliveryServiceTest {
         assertTrue(request.part("file").contentType().startsWith("application/json"));
         assertArrayEquals(body, request.part("file").body());
         assertEquals("Bearer " + TOKEN, request.authorization());
-        assertEquals(List.of(), outboxFiles(INPUT));
+        assertEquals(0, waiting(INPUT));
         DeliveryStats stats = service.stats(INPUT);
         assertEquals(0, stats.outboxDepth());
         assertEquals(NOW, stats.lastDelivery());
@@ -98,7 +100,7 @@ class DeliveryServiceTest {
         api.thenAnswer(400, "400-unknown-part.json");
         DeliveryService service = start(api.url());
 
-        service.append(input(INPUT), List.of(event("bad"), event("good")));
+        service.append(input(INPUT), List.of(event("bad"), event("good")), null);
 
         await().until(() -> service.stats(INPUT).delivered() == 1);
         DeliveryStats stats = service.stats(INPUT);
@@ -115,7 +117,7 @@ class DeliveryServiceTest {
         assertEquals(NOW.toString(), answer.get("at").asText());
         Path event = single(deadLetters, ".evt");
         assertTrue(Files.readString(event).endsWith("\nbad"), "the event is kept as it was in the outbox");
-        assertEquals(List.of(), outboxFiles(INPUT));
+        assertEquals(0, waiting(INPUT));
     }
 
     @Test
@@ -123,7 +125,7 @@ class DeliveryServiceTest {
         api.thenAnswer(500, "500-db-down.json");
         DeliveryService service = start(api.url());
 
-        service.append(input(INPUT), List.of(event("e1")));
+        service.append(input(INPUT), List.of(event("e1")), null);
 
         await().until(() -> service.stats(INPUT).delivered() == 1);
         assertEquals(List.of("e1", "e1"), api.files());
@@ -138,13 +140,13 @@ class DeliveryServiceTest {
         api.thenAnswer(401, "401-revoked.json").thenAnswer(401, "401-not-admin.json");
         DeliveryService service = start(api.url());
 
-        service.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")));
+        service.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")), null);
 
         await().until(() -> service.stats(INPUT).tokenRejected());
         DeliveryStats paused = service.stats(INPUT);
         assertEquals(1, paused.deadLettered(), "only the first refused event is dead-lettered");
         assertEquals(2, paused.outboxDepth());
-        assertEquals(2, outboxFiles(INPUT).size());
+        assertEquals(2, waiting(INPUT));
         assertEquals("401 You are not an admin of this org!", paused.lastError());
         assertEquals(List.of("e1", "e2"), api.files());
 
@@ -158,44 +160,48 @@ class DeliveryServiceTest {
     @Test
     void eventsSurviveARestartAndAreDeliveredInOrderEvenForAnInputNoLongerConfigured() throws IOException {
         DeliveryService first = start(closedPortUrl());
-        first.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")));
+        first.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")), null);
         await().until(() -> first.stats(INPUT).lastError() != null);
         stop(first);
-        assertEquals(3, outboxFiles(INPUT).size());
+        assertEquals(3, waiting(INPUT));
 
         DeliveryService second = start(api.url()); // nothing appended: the leftover outbox is found on disk
 
         await().until(() -> second.stats(INPUT).delivered() == 3);
         assertEquals(List.of("e1", "e2", "e3"), api.files());
-        assertEquals(List.of(), outboxFiles(INPUT));
+        assertEquals(0, waiting(INPUT));
     }
 
     @Test
-    void corruptOutboxFileIsMovedAsideAndReportedAndTheIntactOnesDelivered() throws IOException {
+    void aDamagedOutboxRecordIsKeptAsideAndReportedAndTheIntactOnesDelivered() throws IOException {
         DeliveryService first = start(closedPortUrl());
-        first.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")));
+        first.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")), null);
         stop(first);
-        Path damaged = outboxFiles(INPUT).get(1);
-        byte[] bytes = Files.readAllBytes(damaged);
-        bytes[bytes.length - 1] = 'X';
-        Files.write(damaged, bytes);
+        Path segment;
+        try (Stream<Path> files = Files.list(data.resolve("outbox/UNR%20Cowrie%20Honeypot"))) {
+            segment = files.filter(f -> f.toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(segment);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        bytes[text.indexOf("\ne2") + 1] = 'X'; // the body of e2: it follows its header line
+        Files.write(segment, bytes);
 
         DeliveryService second = start(api.url());
 
         await().until(() -> second.stats(INPUT).delivered() == 2);
         assertEquals(List.of("e1", "e3"), api.files());
-        Path corrupt = data.resolve("outbox/UNR%20Cowrie%20Honeypot/corrupt").resolve(damaged.getFileName());
-        assertArrayEquals(bytes, Files.readAllBytes(corrupt), "kept as found, for a person to look at");
-        assertTrue(second.stats(INPUT).lastError().contains("corrupt outbox file " + damaged.getFileName()),
-                second.stats(INPUT).lastError());
-        assertEquals(List.of(), outboxFiles(INPUT));
+        assertTrue(second.stats(INPUT).lastError().contains("damaged records"), second.stats(INPUT).lastError());
+        try (Stream<Path> kept = Files.list(data.resolve("outbox/UNR%20Cowrie%20Honeypot/corrupt"))) {
+            assertEquals(1, kept.count(), "the damaged bytes are kept for a person to look at");
+        }
+        assertEquals(0, waiting(INPUT));
     }
 
     @Test
     void theTokenNeverAppearsInLastErrorOrDeadLetters() throws IOException {
         api.thenAnswerBody(400, "{\"message\": \"bad header: Bearer " + TOKEN + "\"}");
         DeliveryService service = start(api.url());
-        service.append(input(INPUT), List.of(event("e1")));
+        service.append(input(INPUT), List.of(event("e1")), null);
         await().until(() -> service.stats(INPUT).deadLettered() == 1);
 
         assertEquals("400 bad header: Bearer ***", service.stats(INPUT).lastError());
@@ -203,7 +209,7 @@ class DeliveryServiceTest {
         assertFalse(reason.contains(TOKEN), reason);
 
         service.apply(settings(closedPortUrl()));
-        service.append(input(INPUT), List.of(event("e2")));
+        service.append(input(INPUT), List.of(event("e2")), null);
         await().until(() -> service.stats(INPUT).lastError().contains("Connect"));
         assertFalse(service.stats(INPUT).lastError().contains(TOKEN), service.stats(INPUT).lastError());
     }
@@ -213,7 +219,7 @@ class DeliveryServiceTest {
         DeliveryService service = start(new SinkSettings(api.url(), "${env:CYBEXP_TOKEN_NOT_SET}",
                 Duration.ofSeconds(5), 4, true, ""));
 
-        service.append(input(INPUT), List.of(event("e1")));
+        service.append(input(INPUT), List.of(event("e1")), null);
 
         await().until(() -> service.stats(INPUT).lastError() != null);
         assertEquals("cybexp.api: token: environment variable CYBEXP_TOKEN_NOT_SET is not set",
@@ -228,7 +234,7 @@ class DeliveryServiceTest {
         DeliveryService service = start("");
 
         service.append(input(INPUT), List.of(event("{\"a\":1}"), Event.ofText("http://x.example/\n", "text/plain"),
-                Event.ofText("{}\n{}\n", "application/x-ndjson"), Event.of(new byte[] {1, 2}, "application/zip")));
+                Event.ofText("{}\n{}\n", "application/x-ndjson"), Event.of(new byte[] {1, 2}, "application/zip")), null);
 
         await().until(() -> service.stats(INPUT).delivered() == 4);
         Path day = data.resolve("archive/UNR%20Cowrie%20Honeypot/2024-05-06");
@@ -249,17 +255,17 @@ class DeliveryServiceTest {
         assertEquals("text/plain", meta.get("mediaType").asText());
         assertEquals(NOW.toString(), meta.get("storedAt").asText());
         assertNotNull(meta.get("sha256").asText());
-        assertEquals(List.of(), outboxFiles(INPUT));
+        assertEquals(0, waiting(INPUT));
     }
 
     @Test
     void switchingFromTheArchiveToTheApiAppliesToTheNextDelivery() throws IOException {
         DeliveryService service = start("");
-        service.append(input(INPUT), List.of(event("to-archive")));
+        service.append(input(INPUT), List.of(event("to-archive")), null);
         await().until(() -> service.stats(INPUT).delivered() == 1);
 
         service.apply(settings(api.url()));
-        service.append(input(INPUT), List.of(event("to-api")));
+        service.append(input(INPUT), List.of(event("to-api")), null);
 
         await().until(() -> service.stats(INPUT).delivered() == 2);
         assertEquals(List.of("to-api"), api.files());
@@ -270,7 +276,7 @@ class DeliveryServiceTest {
         CountDownLatch release = new CountDownLatch(1);
         api.holdAnswersUntil(release);
         DeliveryService service = start(api.url());
-        service.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")));
+        service.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")), null);
         await().until(() -> api.requests().size() == 1);
 
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> stop(service));
@@ -279,8 +285,25 @@ class DeliveryServiceTest {
 
         assertEquals(List.of("e1"), api.files());
         assertEquals(1, service.stats(INPUT).delivered());
-        assertEquals(2, outboxFiles(INPUT).size());
-        assertThrows(IOException.class, () -> service.append(input(INPUT), List.of(event("late"))));
+        assertEquals(2, waiting(INPUT));
+        assertThrows(IOException.class, () -> service.append(input(INPUT), List.of(event("late")), null));
+    }
+
+    @Test
+    void fetchingPausesWhenAnOutboxOrAllOfThemReachTheirCapAndResumesOnceDelivered() throws IOException {
+        DeliveryService service = start(closedPortUrl()); // the API is down: everything stays in the outbox
+        service.caps(new OutboxCaps(2_000, 3_000));
+        assertTrue(service.accepting(INPUT));
+
+        service.append(input(INPUT), List.of(Event.ofText("x".repeat(2_000), "text/plain")), null);
+        assertFalse(service.accepting(INPUT), "over its own cap");
+        assertTrue(service.accepting("other"));
+        service.append(input("other"), List.of(Event.ofText("y".repeat(1_500), "text/plain")), null);
+        assertFalse(service.accepting("third"), "all outboxes together over the total cap");
+
+        service.apply(settings(api.url())); // the API is back
+        await().until(() -> service.stats(INPUT).delivered() == 1 && service.stats("other").delivered() == 1);
+        assertTrue(service.accepting(INPUT) && service.accepting("other") && service.accepting("third"));
     }
 
     @Test
@@ -320,10 +343,11 @@ class DeliveryServiceTest {
         return Event.ofText(text, "application/json");
     }
 
-    private List<Path> outboxFiles(String inputName) throws IOException {
-        Path dir = data.resolve("outbox").resolve(org.cybexp.input.delivery.store.InputFolder.of(inputName));
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().matches("\\d{20}")).sorted().toList();
+    /** Events waiting in an input's outbox, as a new daemon would find them. */
+    private long waiting(String inputName) throws IOException {
+        try (SegmentOutbox outbox = SegmentOutbox.open(data.resolve("outbox").resolve(InputFolder.of(inputName)), 0,
+                problem -> { })) {
+            return outbox.depth();
         }
     }
 

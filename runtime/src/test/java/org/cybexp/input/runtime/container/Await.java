@@ -7,17 +7,17 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 
 /** Polls a condition with a deadline: FileInstall polls, plugins start and fetches run asynchronously. */
-final class Await {
+public final class Await {
 
     private Await() {
     }
 
-    static ConditionFactory within(int seconds) {
+    public static ConditionFactory within(int seconds) {
         return Awaitility.await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions();
     }
 
-    static void until(int seconds, String what, Callable<Boolean> condition) {
+    public static void until(int seconds, String what, Callable<Boolean> condition) {
         within(seconds).alias(what).until(condition);
     }
 }

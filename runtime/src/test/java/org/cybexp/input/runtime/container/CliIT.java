@@ -14,17 +14,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
+import org.cybexp.input.runtime.container.Distribution.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,6 +43,7 @@ class CliIT {
     private static final Pattern JSON_STATE = Pattern.compile("\"name\":\"main\".*?\"state\":\"([A-Z_]+)\"");
     private static final Pattern JSON_DELIVERED = Pattern.compile("\"name\":\"main\".*?\"delivered\":(\\d+)");
 
+    private Distribution dist;
     private Path home;
     private Path elsewhere;
     private FeedServer feed;
@@ -52,15 +51,11 @@ class CliIT {
     private long deadPid;
     private long daemonPid = -1;
 
-    /** The outcome of one CLI call. */
-    record Result(int code, String out, String err) {
-    }
-
     @BeforeAll
     void distributionWithLoopbackFeedAndApi() throws Exception {
-        home = Files.createTempDirectory("cybexp-cli-it");
-        copyTree(Path.of(System.getProperty("cybexp.dist")), home);
-        elsewhere = Files.createTempDirectory("cybexp-cli-cwd");
+        dist = Distribution.copyOfBuilt("cybexp-cli-it");
+        home = dist.home();
+        elsewhere = dist.elsewhere();
         feed = new FeedServer();
         feed.serve(Files.readAllBytes(fixtures().resolve("openphish/feed.txt")));
         raw = new RawReceiver(TOKEN);
@@ -79,18 +74,11 @@ class CliIT {
     @AfterAll
     void stopEverything() throws Exception {
         try {
-            if (daemonPid > 0 && ProcessHandle.of(daemonPid).map(ProcessHandle::isAlive).orElse(false)) {
-                cli("stop", "--now");
-                ProcessHandle.of(daemonPid).ifPresent(p -> {
-                    p.destroyForcibly(); // last resort: never leave a daemon behind a failed test
-                    p.onExit().join();
-                });
-            }
+            dist.stopDaemon(daemonPid);
         } finally {
             feed.close();
             raw.close();
-            deleteTree(home);
-            deleteTree(elsewhere);
+            dist.close();
         }
     }
 
@@ -257,35 +245,15 @@ class CliIT {
     }
 
     private Result cli(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>();
-        command.add(home.resolve("bin/cybexp-input").toString());
-        command.addAll(List.of(args));
-        return run(command);
+        return dist.cli(args);
     }
 
     private Result run(List<String> command) throws IOException, InterruptedException {
-        return run(command, new java.io.File("/dev/null"));
+        return dist.run(command);
     }
 
-    /** Runs from an unrelated folder, with only JAVA_HOME set, as a user would; stdin read from a file. */
     private Result run(List<String> command, java.io.File stdin) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(elsewhere, "out", ".txt");
-        Path err = Files.createTempFile(elsewhere, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(stdin));
-        builder.environment().remove("CYBEXP_HOME");
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("JAVA_OPTS", "-Xmx256m");
-        Process process = builder.start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("CLI did not return: " + command);
-        }
-        Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return result;
+        return dist.run(command, stdin);
     }
 
     private long daemonsOfThisHome() {
@@ -294,11 +262,7 @@ class CliIT {
     }
 
     private Properties runningConfig() throws IOException {
-        Properties props = new Properties();
-        try (var in = Files.newInputStream(home.resolve("data/runningconfig"))) {
-            props.load(in);
-        }
-        return props;
+        return dist.runningConfig();
     }
 
     private static String state(String json) {
@@ -313,30 +277,5 @@ class CliIT {
 
     private static Path fixtures() {
         return Path.of(System.getProperty("cybexp.it.fixtures"));
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING,
-                            StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

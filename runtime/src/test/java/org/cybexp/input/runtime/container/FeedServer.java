@@ -14,11 +14,12 @@ final class FeedServer implements AutoCloseable {
 
     private final HttpServer server;
     private final AtomicReference<byte[]> body = new AtomicReference<>(new byte[0]);
+    private final AtomicReference<String> contentType = new AtomicReference<>("text/plain; charset=utf-8");
     private final AtomicInteger requests = new AtomicInteger();
 
     FeedServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/feed.txt", this::handle);
+        server.createContext("/", this::handle); // any path: a URL may carry a key, as PhishTank's does
         server.start();
     }
 
@@ -27,7 +28,17 @@ final class FeedServer implements AutoCloseable {
     }
 
     void serve(byte[] feed) {
+        serve(feed, "text/plain; charset=utf-8");
+    }
+
+    void serve(byte[] feed, String mediaType) {
+        contentType.set(mediaType);
         body.set(feed.clone());
+    }
+
+    /** The base URL: add any path. */
+    String root() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     int requests() {
@@ -44,7 +55,7 @@ final class FeedServer implements AutoCloseable {
                 exchange.sendResponseHeaders(304, -1);
                 return;
             }
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.getResponseHeaders().set("Content-Type", contentType.get());
             exchange.sendResponseHeaders(200, feed.length);
             exchange.getResponseBody().write(feed);
         }

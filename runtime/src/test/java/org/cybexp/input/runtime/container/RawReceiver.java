@@ -10,19 +10,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * A CYBEX-P {@code /raw} endpoint on loopback: parses each multipart POST as the API does, checks the bearer
- * token, answers 201 and records the posts it accepted.
+ * token, answers 201 and records the posts it accepted; the posts a test asks it to {@link #refuse} get a 400.
  */
-final class RawReceiver implements AutoCloseable {
+public final class RawReceiver implements AutoCloseable {
 
     /** One accepted post: its text parts in order, and the file part's bytes. */
-    record Post(List<String> partNames, Map<String, String> fields, byte[] file) {
-        String fileText() {
+    public record Post(List<String> partNames, Map<String, String> fields, byte[] file) {
+        public String fileText() {
             return new String(file, StandardCharsets.UTF_8);
         }
     }
@@ -30,24 +31,40 @@ final class RawReceiver implements AutoCloseable {
     private final HttpServer server;
     private final String token;
     private final List<Post> posts = new CopyOnWriteArrayList<>();
+    private final List<Post> refusedPosts = new CopyOnWriteArrayList<>();
+    private volatile Predicate<Post> refusing = post -> false;
 
-    RawReceiver(String token) throws IOException {
+    public RawReceiver(String token) throws IOException {
         this.token = token;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/api/v1.0/raw", this::handle);
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1.0/raw";
     }
 
-    List<Post> posts() {
+    public List<Post> posts() {
         return List.copyOf(posts);
     }
 
+    /**
+     * From now on refuses the posts that match for good, as the API refuses a bad field: 400 "Invalid input".
+     *
+     * @param which the posts to refuse, or null to accept every well-formed post again
+     */
+    public void refuse(Predicate<Post> which) {
+        refusing = which == null ? post -> false : which;
+    }
+
+    /** The posts answered 400 by {@link #refuse}, in order. */
+    public List<Post> refusedPosts() {
+        return List.copyOf(refusedPosts);
+    }
+
     /** Every line of every accepted file, in order. */
-    List<String> lines() {
+    public List<String> lines() {
         List<String> out = new ArrayList<>();
         posts.forEach(p -> p.fileText().lines().forEach(out::add));
         return out;
@@ -64,6 +81,11 @@ final class RawReceiver implements AutoCloseable {
             Post post = parse(type, exchange.getRequestBody());
             if (post == null || !post.fields.keySet().containsAll(List.of("name", "orgid", "typetag"))) {
                 answer(exchange, 400, "{\"message\": \"Invalid input\"}");
+                return;
+            }
+            if (refusing.test(post)) {
+                refusedPosts.add(post);
+                answer(exchange, 400, "{\"message\": \"Invalid input: typetag\"}");
                 return;
             }
             posts.add(post);

@@ -39,6 +39,6 @@ public final class CybexSourceService implements CybexSource {
 
     @Override
     public void post(InputConfig input, Event event) throws IOException {
-        events.append(input, List.of(event));
+        events.append(input, List.of(event), null);
     }
 }

@@ -8,6 +8,8 @@ public enum InputState {
     WAITING,
     /** The last fetch failed; waiting out the backoff before trying again. */
     BACKING_OFF,
+    /** Its outbox (or all outboxes together) is over its cap: fetching waits until delivery makes room. */
+    BACK_PRESSURE,
     /** Stopped by a user (or never started). */
     STOPPED,
     /** Disabled in its configuration ({@code enabled = false}). */

@@ -22,11 +22,27 @@ import java.time.Instant;
  * @param lastSuccess end of the last successful fetch, or null
  * @param nextRun when the next fetch starts, or null
  * @param configError why the latest configuration was refused while the previous one keeps running, or null
+ * @param deadLetters dead letters of this input held now (replayed or purged ones no longer count)
+ * @param lastDelivery when the sink last accepted one of its events, or null
+ * @param deliveryState what the delivery of its outbox does now
+ * @param deliveryRetryAt when delivery tries again while retrying or paused, or null
+ * @param deliveryError the last delivery error (also in {@code lastError} when it is the newest), or null
  */
 public record InputStatus(String name, String plugin, InputState state, String detail, long fetched,
         long duplicates, long malformed, long delivered, long deadLettered, long outboxDepth, long fetchFailures,
         int consecutiveFailures, String lastError, Instant lastErrorAt, Instant lastSuccess, Instant nextRun,
-        String configError) {
+        String configError, long deadLetters, Instant lastDelivery, DeliveryState deliveryState,
+        Instant deliveryRetryAt, String deliveryError) {
+
+    /** The status of version 1.0, without the delivery's state. */
+    public InputStatus(String name, String plugin, InputState state, String detail, long fetched, long duplicates,
+            long malformed, long delivered, long deadLettered, long outboxDepth, long fetchFailures,
+            int consecutiveFailures, String lastError, Instant lastErrorAt, Instant lastSuccess, Instant nextRun,
+            String configError) {
+        this(name, plugin, state, detail, fetched, duplicates, malformed, delivered, deadLettered, outboxDepth,
+                fetchFailures, consecutiveFailures, lastError, lastErrorAt, lastSuccess, nextRun, configError, 0,
+                null, DeliveryState.IDLE, null, null);
+    }
 
     /** A status for an input that has no runner (stopped, disabled, invalid, plugin missing). */
     public static InputStatus idle(String name, String plugin, InputState state, String error) {
@@ -37,6 +53,14 @@ public record InputStatus(String name, String plugin, InputState state, String d
     public InputStatus with(InputState newState, String newConfigError) {
         return new InputStatus(name, plugin, newState, detail, fetched, duplicates, malformed, delivered,
                 deadLettered, outboxDepth, fetchFailures, consecutiveFailures, lastError, lastErrorAt, lastSuccess,
-                nextRun, newConfigError);
+                nextRun, newConfigError, deadLetters, lastDelivery, deliveryState, deliveryRetryAt, deliveryError);
+    }
+
+    /** The same status with the delivery's counters and state replaced by a newer snapshot. */
+    public InputStatus withDelivery(DeliveryStats delivery) {
+        return new InputStatus(name, plugin, state, detail, fetched, duplicates, malformed, delivery.delivered(),
+                delivery.deadLettered(), delivery.outboxDepth(), fetchFailures, consecutiveFailures, lastError,
+                lastErrorAt, lastSuccess, nextRun, configError, delivery.deadLetters(), delivery.lastDelivery(),
+                delivery.state(), delivery.retryAt(), delivery.lastError());
     }
 }

@@ -9,6 +9,7 @@ public final class FetchCounters {
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong malformed = new AtomicLong();
     private volatile String detail = "";
+    private volatile boolean backPressure;
 
     /** Events stored in the outbox. */
     public long fetched() {
@@ -32,5 +33,14 @@ public final class FetchCounters {
 
     public void detail(String line) {
         detail = line == null ? "" : line;
+    }
+
+    /** Whether a running call waits for room in the outbox. */
+    public boolean backPressure() {
+        return backPressure;
+    }
+
+    void backPressure(boolean waiting) {
+        backPressure = waiting;
     }
 }

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.cybexp.input.api.Event;
@@ -35,6 +37,8 @@ public final class InputFetchContext implements FetchContext {
     static final long MAX_BATCH_BYTES = 8L * 1024 * 1024;
     /** Malformed records logged per call; the rest are only counted, so a broken feed cannot flood the log. */
     private static final int MALFORMED_LOGGED = 10;
+    /** How often a call held by back-pressure looks for room again. */
+    private static final Duration ROOM_POLL = Duration.ofMillis(200);
 
     private static final Logger LOG = LoggerFactory.getLogger(InputFetchContext.class);
 
@@ -42,6 +46,7 @@ public final class InputFetchContext implements FetchContext {
     private final EventStore events;
     private final DedupStore dedup;
     private final StagedState state;
+    private final StateStore stateStore;
     private final FetchCounters counters;
     private final Clock clock;
     private final HttpAccessProvider httpProvider;
@@ -61,6 +66,7 @@ public final class InputFetchContext implements FetchContext {
         this.events = events;
         this.dedup = dedup;
         this.state = new StagedState(state);
+        this.stateStore = state;
         this.counters = counters;
         this.clock = clock;
         this.httpProvider = httpProvider;
@@ -90,7 +96,7 @@ public final class InputFetchContext implements FetchContext {
             pendingKeys.addAll(keys);
             pendingBytes += event.size();
             if (pending.size() >= MAX_BATCH_EVENTS || pendingBytes >= MAX_BATCH_BYTES) {
-                flush();
+                flush(false);
             }
         }
     }
@@ -114,28 +120,71 @@ public final class InputFetchContext implements FetchContext {
         if (stop.immediate()) {
             throw new StopRequestedException();
         }
-        flush();
-        try {
-            state.commit();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the state of input " + config.name(), e);
-        }
+        flush(true);
     }
 
-    /** Stores the buffered events, then commits their dedup keys; the staged state stays staged. */
-    private void flush() {
+    /**
+     * Stores the buffered events and their commit (dedup keys, and the staged state when {@code withState}) in
+     * one durable append, then applies the commit to the stores.
+     */
+    private void flush(boolean withState) {
+        Map<String, Optional<String>> changes = withState ? state.staged() : Map.of();
+        if (pending.isEmpty() && pendingKeys.isEmpty() && changes.isEmpty()) {
+            commitRefreshes();
+            return;
+        }
+        awaitRoom();
+        BatchCommit commit = BatchCommit.next(stateStore, pendingKeys, changes);
         try {
-            if (!pending.isEmpty()) {
-                events.append(config, List.copyOf(pending));
-            }
-            dedup.commit(pendingKeys);
+            events.append(config, List.copyOf(pending), commit.encode());
         } catch (IOException e) {
-            // The batch is lost from memory but not committed: the next fetch brings it again.
+            // Nothing of the batch counts as stored: the next fetch brings it again.
             discardPending();
             throw new UncheckedIOException("cannot store the events of input " + config.name(), e);
         }
         counters.fetched.addAndGet(pending.size());
         discardPending();
+        if (withState) {
+            state.clear();
+        }
+        try {
+            commit.apply(dedup, stateStore);
+        } catch (IOException e) {
+            // Stored with the events: the next fetch rolls the stores forward before it starts.
+            throw new UncheckedIOException("events of input " + config.name() + " stored, but its state could not "
+                    + "be written; it is applied before the next fetch", e);
+        }
+    }
+
+    /**
+     * Back-pressure: waits while the outbox is over its cap. A graceful stop stores the batch anyway (a cap is
+     * soft; the batch would be fetched again otherwise), an immediate one gives it up.
+     */
+    private void awaitRoom() {
+        try {
+            while (!events.accepting(config.name()) && !stop.requested()) {
+                counters.backPressure(true);
+                stop.await(ROOM_POLL);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            discardPending();
+            throw new StopRequestedException();
+        } finally {
+            counters.backPressure(false);
+        }
+        if (stop.immediate()) {
+            discardPending();
+            throw new StopRequestedException();
+        }
+    }
+
+    private void commitRefreshes() {
+        try {
+            dedup.commit(List.of());
+        } catch (IOException e) {
+            LOG.warn("input '{}': cannot refresh the dedup keys seen again: {}", config.name(), e.getMessage());
+        }
     }
 
     private void discardPending() {
@@ -222,7 +271,7 @@ public final class InputFetchContext implements FetchContext {
     /** The call failed or was aborted: drop the unstored events and the staged state. */
     public synchronized void abandon() {
         discardPending();
-        state.discard();
+        state.clear();
     }
 
     /** Ends the call: closes its resources; later emits are refused. */

@@ -1,6 +1,5 @@
 package org.cybexp.input.core.fetch;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,13 +33,13 @@ public final class StagedState implements PersistentState {
         staged.put(key, Optional.empty());
     }
 
-    /** Writes the staged changes durably; they stay staged if that fails. */
-    synchronized void commit() throws IOException {
-        store.commit(staged);
-        staged.clear();
+    /** The staged changes, for the next commit. */
+    synchronized Map<String, Optional<String>> staged() {
+        return new LinkedHashMap<>(staged);
     }
 
-    synchronized void discard() {
+    /** Forgets the staged changes: committed, or dropped with a failed call. */
+    synchronized void clear() {
         staged.clear();
     }
 }

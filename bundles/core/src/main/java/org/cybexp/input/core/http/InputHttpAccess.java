@@ -14,7 +14,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -117,10 +119,14 @@ public final class InputHttpAccess implements HttpAccess {
             return new ApacheHttpResult(response, resources, abort);
         }
         Header retryAfter = response.getFirstHeader("Retry-After");
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header header : response.getHeaders()) {
+            headers.putIfAbsent(header.getName(), header.getValue());
+        }
         response.close();
         throw new HttpStatusException(request.method() + " " + request.displayUri() + " answered " + status + " "
                 + reason(status, response.getReasonPhrase()), status,
-                RetryAfter.parse(retryAfter == null ? null : retryAfter.getValue(), clock));
+                RetryAfter.parse(retryAfter == null ? null : retryAfter.getValue(), clock), headers);
     }
 
     private void stageValidators(URI uri, ClassicHttpResponse response) {

@@ -17,6 +17,7 @@ import org.cybexp.input.core.control.InputRunner;
 import org.cybexp.input.core.control.InputState;
 import org.cybexp.input.core.control.InputStatus;
 import org.cybexp.input.core.control.StopMode;
+import org.cybexp.input.core.fetch.BatchCommit;
 import org.cybexp.input.core.fetch.FetchCounters;
 import org.cybexp.input.core.fetch.InputFetchContext;
 import org.cybexp.input.core.http.InputHttpAccess;
@@ -36,6 +37,8 @@ public final class CybexSourceFetcher implements InputRunner {
     static final String NOT_BEFORE = "fetch.not_before";
     /** A stream that ran this long before it ended was healthy: its end does not grow the backoff. */
     static final Duration LONG_STREAM = Duration.ofSeconds(60);
+    /** How often an input held by back-pressure looks for room in its outbox. */
+    static final Duration ROOM_POLL = Duration.ofSeconds(1);
     /** How long close() waits for the fetch thread, before and after closing the plugin's input. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
@@ -52,6 +55,8 @@ public final class CybexSourceFetcher implements InputRunner {
 
     // guarded by lock
     private boolean active;
+    private boolean backPressured;
+    private volatile Runnable onClose;
     private boolean closed;
     private ScheduledFuture<?> next;
     private Instant nextRun;
@@ -132,6 +137,13 @@ public final class CybexSourceFetcher implements InputRunner {
             }
             next = null;
             nextRun = null;
+            if (!services.events().accepting(config.name())) {
+                // back-pressure: the outbox is full; look again soon, fetch once delivery made room
+                backPressured = true;
+                schedule(services.clock().instant().plus(ROOM_POLL));
+                return;
+            }
+            backPressured = false;
             FetchCall call = new FetchCall(services.clock().instant(), counters.fetched(), counters.duplicates());
             call.thread = new Thread(() -> run(call), "cybexp-input-" + config.name());
             call.thread.setDaemon(true);
@@ -174,6 +186,9 @@ public final class CybexSourceFetcher implements InputRunner {
         InputFetchContext ctx;
         try {
             StateStore state = stores.state();
+            if (BatchCommit.rollForward(services.events().lastCommit(config.name()), stores.dedup(), state)) {
+                LOG.info("input '{}': applied the dedup keys and state stored with its last batch", config.name());
+            }
             state.commit(LAST_START, Long.toString(call.start.toEpochMilli()));
             ctx = new InputFetchContext(config, services.events(), stores.dedup(), state, counters,
                     services.clock(), (staged, resources) -> new InputHttpAccess(services.http(), settings.http(),
@@ -337,8 +352,10 @@ public final class CybexSourceFetcher implements InputRunner {
     public InputStatus status() {
         DeliveryStats delivery = services.events().stats(config.name());
         synchronized (lock) {
-            InputState state = current != null ? InputState.RUNNING
+            InputState state = current != null
+                    ? (counters.backPressure() ? InputState.BACK_PRESSURE : InputState.RUNNING)
                     : next == null ? InputState.STOPPED
+                    : backPressured ? InputState.BACK_PRESSURE
                     : consecutiveFailures > 0 ? InputState.BACKING_OFF : InputState.WAITING;
             String error = lastError;
             Instant errorAt = lastErrorAt;
@@ -353,7 +370,8 @@ public final class CybexSourceFetcher implements InputRunner {
             return new InputStatus(config.name(), config.plugin(), state, counters.detail(), counters.fetched(),
                     counters.duplicates(), counters.malformed(), delivery.delivered(), delivery.deadLettered(),
                     delivery.outboxDepth(), fetchFailures, consecutiveFailures, error, errorAt, lastSuccess,
-                    nextRun, null);
+                    nextRun, null, delivery.deadLetters(), delivery.lastDelivery(), delivery.state(),
+                    delivery.retryAt(), delivery.lastError());
         }
     }
 
@@ -390,5 +408,14 @@ public final class CybexSourceFetcher implements InputRunner {
         } catch (IOException e) {
             LOG.warn("input '{}': closing its dedup log failed: {}", config.name(), e.getMessage());
         }
+        Runnable closed = onClose;
+        if (closed != null) {
+            closed.run();
+        }
+    }
+
+    /** Called once closed: the factory forgets the fetcher, so a removed plugin's classes can be unloaded. */
+    void onClose(Runnable action) {
+        onClose = action;
     }
 }

@@ -64,11 +64,22 @@ public final class FetcherFactory implements InputRunnerFactory {
     @Override
     public InputRunner create(InputConfig config, SourceInput input) {
         CybexSourceFetcher fetcher = new CybexSourceFetcher(config, input, services);
+        fetcher.onClose(() -> {
+            synchronized (open) {
+                open.remove(fetcher); // it holds the plugin's input: keeping it would pin the plugin's class loader
+            }
+        });
         synchronized (open) {
-            open.removeIf(CybexSourceFetcher::isClosed);
             open.add(fetcher);
         }
         return fetcher;
+    }
+
+    /** How many runners are open (for tests). */
+    int openCount() {
+        synchronized (open) {
+            return open.size();
+        }
     }
 
     @Deactivate

@@ -84,6 +84,20 @@ class InputFetchContextTest {
     }
 
     @Test
+    void theEventsTheirDedupKeysAndTheStateAreStoredInOneAppend() throws Exception {
+        InputFetchContext ctx = context();
+        ctx.emit(event("one", "k1"));
+        ctx.state().put("cursor", "7");
+        ctx.complete();
+
+        assertEquals(1, outbox.appends(), "one durable step");
+        BatchCommit commit = BatchCommit.decode(outbox.lastCommit("feed").orElseThrow());
+        assertEquals(List.of(org.cybexp.input.core.store.DedupKey.of("k1")), commit.keys());
+        assertEquals(Optional.of("7"), commit.state().get("cursor"));
+        assertEquals(Optional.of(Long.toString(commit.seq())), state.get(BatchCommit.APPLIED));
+    }
+
+    @Test
     void dedupKeysSurviveAReopenOfTheStores() throws Exception {
         InputFetchContext first = context();
         first.emit(event("a", "url-a"));

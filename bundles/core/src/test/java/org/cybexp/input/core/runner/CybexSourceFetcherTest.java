@@ -114,6 +114,56 @@ class CybexSourceFetcherTest {
     }
 
     @Test
+    void aFullOutboxHoldsFetchingUntilDeliveryMakesRoom() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        CybexSourceFetcher fetcher = fetcher(Configs.input("held", 300),
+                ctx -> ctx.emit(Event.ofText("e" + calls.incrementAndGet(), "text/plain")));
+        outbox.accepting(false);
+        fetcher.start();
+
+        scheduler.runNext();
+        assertEquals(InputState.BACK_PRESSURE, fetcher.status().state());
+        assertEquals(T0.plus(CybexSourceFetcher.ROOM_POLL), fetcher.status().nextRun());
+        scheduler.runNext();
+        assertEquals(0, calls.get(), "no fetch while the outbox is full");
+
+        outbox.accepting(true);
+        InputStatus status = runFetch(fetcher);
+        assertEquals(1, calls.get());
+        assertEquals(InputState.WAITING, status.state());
+        assertEquals(List.of("e1"), outbox.stored("held"));
+    }
+
+    @Test
+    void aStreamHeldByBackPressureStoresItsBatchOnceThereIsRoom() throws Exception {
+        java.util.concurrent.CountDownLatch emitted = new java.util.concurrent.CountDownLatch(1);
+        CybexSourceFetcher fetcher = fetcher(Configs.input("stream", 0), new SourceInput() {
+            @Override
+            public Mode mode() {
+                return Mode.STREAMING;
+            }
+
+            @Override
+            public void fetch(org.cybexp.input.api.FetchContext ctx) throws Exception {
+                ctx.emit(Event.ofText("frame", "text/plain"));
+                outbox.accepting(false);
+                emitted.countDown();
+                ctx.checkpoint(); // held here while the outbox is full
+                ctx.awaitStop(Duration.ofMinutes(1));
+            }
+        });
+        fetcher.start();
+        scheduler.runNext();
+        assertTrue(emitted.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fetcher.status().state() == InputState.BACK_PRESSURE);
+        assertEquals(List.of(), outbox.stored("stream"));
+
+        outbox.accepting(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> outbox.stored("stream").equals(List.of("frame")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fetcher.status().state() == InputState.RUNNING);
+    }
+
+    @Test
     void theRateLimitSurvivesARestart() {
         InputConfig config = Configs.input("limited", 10, "min_interval", "120");
         CybexSourceFetcher first = fetcher(config, ctx -> { });

@@ -1,6 +1,7 @@
 package org.cybexp.input.core.runner;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -47,5 +48,21 @@ class FetcherFactoryTest {
         // deactivation stops immediately: the unstored event and its dedup key are both dropped, consistently
         assertTrue(outbox.stored("real").isEmpty());
         assertTrue(dir.resolve("state/real/dedup.log").toFile().length() == 0);
+    }
+
+    @Test
+    void aClosedRunnerIsForgottenSoItsPluginCanBeUnloaded() {
+        FetcherFactory factory = new FetcherFactory(new FetcherServices(new DirEventStore(dir.resolve("outbox")), dir,
+                new SharedHttpClient(), Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(), () -> 0.0));
+        InputRunner kept = factory.create(Configs.input("kept", 3600), ctx -> { });
+        InputRunner removed = factory.create(Configs.input("removed", 3600), ctx -> { });
+        assertEquals(2, factory.openCount());
+
+        removed.close();
+
+        assertEquals(1, factory.openCount(), "no reference to the closed runner (and its plugin's input) is kept");
+        factory.deactivate();
+        assertEquals(0, factory.openCount());
+        assertTrue(kept != removed);
     }
 }

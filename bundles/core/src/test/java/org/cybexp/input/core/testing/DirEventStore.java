@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.cybexp.input.api.Event;
@@ -12,11 +13,15 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.core.control.EventStore;
 
-/** A simple outbox for tests: one file per event under {@code <dir>/<input>/}, in order. */
+/**
+ * A simple outbox for tests: one file per event under {@code <dir>/<input>/}, in order, and the latest commit
+ * record in {@code <dir>/<input>.commit}.
+ */
 public final class DirEventStore implements EventStore {
 
     private final Path dir;
     private volatile boolean failing;
+    private volatile boolean accepting = true;
     private volatile DeliveryStats stats = DeliveryStats.NONE;
     private int appends;
 
@@ -29,6 +34,16 @@ public final class DirEventStore implements EventStore {
         failing = fail;
     }
 
+    /** Makes {@link #accepting} answer as a full (false) or drained (true) outbox would. */
+    public void accepting(boolean room) {
+        accepting = room;
+    }
+
+    @Override
+    public boolean accepting(String inputName) {
+        return accepting;
+    }
+
     public void stats(DeliveryStats newStats) {
         stats = newStats;
     }
@@ -38,11 +53,14 @@ public final class DirEventStore implements EventStore {
     }
 
     @Override
-    public synchronized void append(InputConfig input, List<Event> events) throws IOException {
+    public synchronized void append(InputConfig input, List<Event> events, byte[] commit) throws IOException {
         if (failing) {
             throw new IOException("disk full (test)");
         }
         Path folder = Files.createDirectories(dir.resolve(input.name()));
+        if (commit != null) {
+            Files.write(dir.resolve(input.name() + ".commit"), commit);
+        }
         long next = count(folder);
         for (Event event : events) {
             Files.write(folder.resolve(String.format("%08d.event", next++)), event.body());
@@ -69,6 +87,12 @@ public final class DirEventStore implements EventStore {
         try (Stream<Path> files = Files.list(folder)) {
             return files.count();
         }
+    }
+
+    @Override
+    public synchronized Optional<byte[]> lastCommit(String inputName) throws IOException {
+        Path file = dir.resolve(inputName + ".commit");
+        return Files.exists(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -20,28 +19,38 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.cybexp.input.api.Event;
-import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.SourceException;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.StopRequestedException;
+import org.cybexp.input.testkit.InMemoryFetchContext;
+import org.cybexp.input.testkit.InMemoryInputStore;
+import org.cybexp.input.testkit.LoopbackFeedServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The input against a real feed server on loopback, through an in-memory container. */
+/** The input against a real feed server on loopback, through the test kit's in-memory container. */
 class OpenPhishInputTest {
 
-    private FeedServer server;
+    private static final String TEXT = "text/plain; charset=utf-8";
+
+    private LoopbackFeedServer server;
+    private LoopbackFeedServer.Feed feed;
     private InMemoryInputStore store;
     private SourceInput input;
 
     @BeforeEach
     void start() throws Exception {
-        server = new FeedServer();
-        InputConfig config = new InputConfig("openphish", "main", "org1", OpenPhishPlugin.TYPETAG, ZoneOffset.UTC,
-                Duration.ofHours(1), true, Map.of("url", server.uri().toString()));
-        store = new InMemoryInputStore(config);
-        input = new OpenPhishPlugin().open(config);
+        server = LoopbackFeedServer.start();
+        feed = server.feed("/feed.txt");
+        store = InMemoryInputStore.builder(new OpenPhishPlugin()).name("main")
+                .properties(Map.of("orgid", "org1", "url", feed.uri().toString())).build();
+        input = store.open();
+    }
+
+    /** Publishes a new version of the feed (new ETag), as OpenPhish regenerates its file. */
+    private LoopbackFeedServer.Feed serve(byte[] content) {
+        return feed.serve(content, TEXT);
     }
 
     @AfterEach
@@ -56,7 +65,7 @@ class OpenPhishInputTest {
 
     @Test
     void eachPollPostsOnlyTheUrlsNotPostedBefore() throws Exception {
-        server.serve(Fixtures.bytes("feed.txt"));
+        serve(Fixtures.bytes("feed.txt"));
         InMemoryFetchContext poll1 = store.fetch(input);
 
         assertEquals(1, store.events().size());
@@ -66,7 +75,7 @@ class OpenPhishInputTest {
         assertEquals("text/plain", first.mediaType());
         assertEquals("50 urls, 50 new", poll1.progress());
 
-        server.serve(Fixtures.bytes("feed.poll2.txt"));
+        serve(Fixtures.bytes("feed.poll2.txt"));
         InMemoryFetchContext poll2 = store.fetch(input);
 
         assertEquals(2, store.events().size());
@@ -75,30 +84,30 @@ class OpenPhishInputTest {
         assertEquals(Fixtures.lines("expected/poll2-added.txt"), second.dedupKeys());
         assertEquals("50 urls, 10 new", poll2.progress());
 
-        server.serve(Fixtures.bytes("feed.poll3-identical.txt")); // same bytes, new ETag: a full 200 answer
+        serve(Fixtures.bytes("feed.poll3-identical.txt")); // same bytes, new ETag: a full 200 answer
         InMemoryFetchContext poll3 = store.fetch(input);
 
         assertEquals(2, store.events().size());
         assertEquals("50 urls, 0 new", poll3.progress());
-        assertEquals(3, server.requests());
-        assertEquals(0, server.notModifiedAnswers());
+        assertEquals(3, feed.requests());
+        assertEquals(0, feed.notModifiedAnswers());
     }
 
     @Test
     void anUnchangedFeedIsAnswered304AndEmitsNothing() throws Exception {
-        server.serve(Fixtures.bytes("feed.txt"));
+        serve(Fixtures.bytes("feed.txt"));
         store.fetch(input);
 
         InMemoryFetchContext again = store.fetch(input);
 
-        assertEquals(1, server.notModifiedAnswers());
+        assertEquals(1, feed.notModifiedAnswers());
         assertEquals(1, store.events().size());
         assertEquals("feed not modified since the last fetch", again.progress());
     }
 
     @Test
     void anHtmlMediaTypeIsRefusedAndNothingIsEmitted() throws Exception {
-        server.serve(Fixtures.bytes("feed.txt"), "text/html; charset=utf-8");
+        feed.serve(Fixtures.bytes("feed.txt"), "text/html; charset=utf-8");
 
         SourceException refused = assertThrows(SourceException.class, () -> store.fetch(input));
 
@@ -109,7 +118,7 @@ class OpenPhishInputTest {
 
     @Test
     void anHtmlBodyServedAsTextIsRefused() {
-        server.serve(Fixtures.bytes("malformed/html-instead.txt"));
+        serve(Fixtures.bytes("malformed/html-instead.txt"));
 
         SourceException refused = assertThrows(SourceException.class, () -> store.fetch(input));
 
@@ -119,16 +128,16 @@ class OpenPhishInputTest {
 
     @Test
     void anEmptyFeedIsNotEverythingRemoved() throws Exception {
-        server.serve(Fixtures.bytes("feed.txt"));
+        serve(Fixtures.bytes("feed.txt"));
         store.fetch(input);
-        server.serve(Fixtures.bytes("malformed/empty.txt"));
+        serve(Fixtures.bytes("malformed/empty.txt"));
 
         InMemoryFetchContext empty = store.fetch(input);
 
         assertEquals("feed was empty", empty.progress());
         assertEquals(1, store.events().size());
 
-        server.serve(Fixtures.bytes("feed.poll2.txt"));
+        serve(Fixtures.bytes("feed.poll2.txt"));
         store.fetch(input);
 
         assertEquals(Fixtures.lines("expected/poll2-added.txt"), lines(store.events().get(1)));
@@ -136,7 +145,7 @@ class OpenPhishInputTest {
 
     @Test
     void malformedLinesAreReportedAndTheRestPosted() throws Exception {
-        server.serve(Fixtures.bytes("malformed/blank-dup-junk.txt"));
+        serve(Fixtures.bytes("malformed/blank-dup-junk.txt"));
 
         InMemoryFetchContext ctx = store.fetch(input);
 
@@ -149,27 +158,30 @@ class OpenPhishInputTest {
     @Test
     void aBodyCutShortFailsTheFetchAndEmitsNothing() throws Exception {
         byte[] feed = Fixtures.bytes("feed.txt");
-        server.serve(feed).cutAfter(feed.length / 2);
+        serve(feed).cutAfter(feed.length / 2);
 
         assertThrows(IOException.class, () -> store.fetch(input));
 
         assertEquals(List.of(), store.events());
-        server.serve(feed);
+        serve(feed);
         store.fetch(input);
         assertEquals(50, lines(store.events().get(0)).size());
     }
 
     @Test
     void aStopBeforeTheEndKeepsNeitherUrlsNorTheETag() throws Exception {
-        server.serve(Fixtures.bytes("feed.txt"));
+        serve(Fixtures.bytes("feed.txt"));
         InMemoryFetchContext stopped = store.newContext();
-        stopped.stopImmediately();
+        stopped.requestStopNow();
 
-        assertThrows(StopRequestedException.class, () -> store.fetch(input, stopped));
+        // The call starts stopped: its request is aborted at once, as the container's would be.
+        Exception failed = assertThrows(Exception.class, () -> store.fetch(input, stopped));
+        assertTrue(failed instanceof IOException || failed instanceof StopRequestedException,
+                () -> "failed with " + failed);
 
         assertEquals(List.of(), store.events());
         store.fetch(input);
-        assertEquals(0, server.notModifiedAnswers(), "the next poll must get the feed again");
+        assertEquals(0, feed.notModifiedAnswers(), "the next poll must get the feed again");
         assertEquals(50, lines(store.events().get(0)).size());
     }
 
@@ -178,7 +190,7 @@ class OpenPhishInputTest {
         byte[] head = "https://a.example/1\nhttps://a.example/2\nnot a url\n".getBytes(StandardCharsets.US_ASCII);
         byte[] feed = ByteBuffer.allocate(head.length + 4).put(head).put("more".getBytes(StandardCharsets.US_ASCII))
                 .array();
-        server.serve(feed).hangAfter(head.length);
+        serve(feed).hangAfter(head.length);
         InMemoryFetchContext ctx = store.newContext();
         ExecutorService fetcher = Executors.newSingleThreadExecutor();
         try {
@@ -187,9 +199,9 @@ class OpenPhishInputTest {
                 return null;
             });
             // The junk line is the last one sent: once it is reported, the input is blocked reading the rest.
-            assertTrue(ctx.awaitMalformed(Duration.ofSeconds(10)), "the input read the first lines");
+            assertTrue(ctx.awaitMalformed(1, Duration.ofSeconds(10)), "the input read the first lines");
 
-            ctx.stopImmediately();
+            ctx.requestStopNow();
 
             ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
             assertTrue(failed.getCause() instanceof IOException || failed.getCause() instanceof StopRequestedException,

@@ -1,0 +1,370 @@
+package org.cybexp.input.delivery.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import org.cybexp.input.delivery.store.EventFile.CorruptEventException;
+
+/**
+ * An input's outbox as an append-only log of segment files ({@code data/outbox/<input>/<first seq>.seg}) and an
+ * {@code ack} file. An append writes all records of a batch, and the core's commit record after them, with one
+ * write and one fsync (group commit): the batch and the dedup keys and cursor that go with it become durable in
+ * the same step. Every record is framed and checksummed ({@link SegmentRecord}); at opening a torn or damaged
+ * tail is cut off, reported and kept in {@code corrupt/}, and the intact records before it are delivered.
+ * Delivery reads the oldest waiting event; {@link #remove} acknowledges it, and a segment is deleted once every
+ * event in it is acknowledged.
+ */
+public final class SegmentOutbox implements Outbox {
+
+    /** A segment is closed for appends once this big. */
+    public static final long DEFAULT_SEGMENT_BYTES = 16L * 1024 * 1024;
+    /** A fully delivered segment this big is replaced by a new one at the next append, to give the disk back. */
+    private static final long RECYCLE_BYTES = 1024L * 1024;
+    private static final long ACK_SYNC_MILLIS = 1000;
+    private static final Pattern SEGMENT = Pattern.compile("\\d{20}\\.seg");
+
+    /** The event {@link #next} returned, until it is removed. */
+    private record Head(long seq, long nextOffset, int payloadBytes) {
+    }
+
+    private final Path dir;
+    private final long segmentBytes;
+    private final Consumer<String> report;
+    private final EventFile format = new EventFile();
+    private final AckFile ack;
+    private final Object appendLock = new Object();
+
+    // guarded by this
+    private final Deque<SegmentFile> segments;
+    private SegmentFile readSegment;
+    private long readOffset;
+    private Head head;
+    private long depth;
+    private long bytes;
+    private byte[] lastCommit;
+    /** Damaged ranges already reported and kept aside, by segment: start offset to where reading goes on. */
+    private final Map<SegmentFile, Map<Long, Long>> damaged = new HashMap<>();
+    // guarded by appendLock
+    private long nextSeq;
+
+    private SegmentOutbox(Path dir, long segmentBytes, Consumer<String> report, AckFile ack,
+            Deque<SegmentFile> segments) {
+        this.dir = dir;
+        this.segmentBytes = segmentBytes;
+        this.report = report;
+        this.ack = ack;
+        this.segments = segments;
+    }
+
+    /**
+     * Opens (or creates) an outbox folder, checks every segment and finds the oldest event not yet delivered.
+     *
+     * @param firstSeq the lowest sequence number for new events: a time-based value keeps numbers growing even
+     *        when the folder is new, so dead letters and archive files of an earlier run are never overwritten
+     * @param report told, in words, about damage found and what was done with it
+     */
+    public static SegmentOutbox open(Path dir, long firstSeq, Consumer<String> report) throws IOException {
+        return open(dir, firstSeq, DEFAULT_SEGMENT_BYTES, report);
+    }
+
+    static SegmentOutbox open(Path dir, long firstSeq, long segmentBytes, Consumer<String> report)
+            throws IOException {
+        Files.createDirectories(dir);
+        SegmentOutbox outbox = new SegmentOutbox(dir, segmentBytes, report,
+                AckFile.open(dir.resolve("ack"), ACK_SYNC_MILLIS), new ArrayDeque<>());
+        try {
+            long lastSeq = outbox.recover();
+            outbox.nextSeq = Math.max(firstSeq, lastSeq + 1);
+        } catch (IOException | RuntimeException e) {
+            outbox.close();
+            throw e;
+        }
+        return outbox;
+    }
+
+    /** Scans every segment in order; @return the highest event seq found, or -1 */
+    private synchronized long recover() throws IOException {
+        long acked = ack.acked();
+        long lastSeq = acked;
+        List<Path> files = segmentFiles();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            SegmentFile segment = SegmentFile.open(file, Long.parseLong(file.getFileName().toString()
+                    .substring(0, 20)));
+            segments.addLast(segment);
+            boolean newest = i == files.size() - 1;
+            long offset = 0;
+            while (offset < segment.durableEnd()) {
+                SegmentFile.Read read = segment.read(offset);
+                if (read == null) {
+                    offset = skipDamage(segment, offset, newest);
+                    continue;
+                }
+                SegmentRecord record = read.record();
+                if (record.type == SegmentRecord.COMMIT) {
+                    lastCommit = record.payload;
+                } else {
+                    lastSeq = Math.max(lastSeq, record.seq);
+                    if (record.seq > acked) {
+                        depth++;
+                        bytes += record.payload.length;
+                        if (readSegment == null) {
+                            readSegment = segment;
+                            readOffset = offset;
+                        }
+                    }
+                }
+                offset = read.next();
+            }
+        }
+        if (readSegment == null && !segments.isEmpty()) {
+            readSegment = segments.peekLast();
+            readOffset = readSegment.durableEnd();
+        }
+        deleteDelivered();
+        return lastSeq;
+    }
+
+    /**
+     * Damage at {@code offset}: keeps the bad bytes in {@code corrupt/} and reports them. A damaged tail of the
+     * newest segment (a torn write) is cut off so appends go on after the intact records.
+     *
+     * @return where reading goes on
+     */
+    private long skipDamage(SegmentFile segment, long offset, boolean newest) throws IOException {
+        long next = segment.resync(offset);
+        Path kept = quarantine(segment, offset, next);
+        boolean tail = next >= segment.durableEnd();
+        if (tail && newest) {
+            segment.truncate(offset);
+        } else {
+            damaged.computeIfAbsent(segment, s -> new HashMap<>()).put(offset, next);
+        }
+        report.accept((tail ? "torn or damaged tail" : "damaged records") + " in outbox segment "
+                + segment.path.getFileName() + ": " + (next - offset) + " bytes at offset " + offset
+                + (tail ? " cut off" : " skipped") + " (kept in " + kept + "); the intact records are delivered");
+        return next;
+    }
+
+    private Path quarantine(SegmentFile segment, long from, long to) throws IOException {
+        Path target = dir.resolve("corrupt").resolve(segment.path.getFileName() + "@" + from);
+        DurableFiles.write(target, segment.bytes(from, to));
+        return target;
+    }
+
+    @Override
+    public void append(List<EventRecord> records) throws IOException {
+        append(records, null);
+    }
+
+    @Override
+    public void append(List<EventRecord> records, byte[] commit) throws IOException {
+        if (records.isEmpty() && commit == null) {
+            return;
+        }
+        synchronized (appendLock) {
+            List<SegmentRecord> framed = new ArrayList<>(records.size() + 1);
+            long seq = nextSeq;
+            int size = 0;
+            long payloadBytes = 0;
+            for (EventRecord record : records) {
+                SegmentRecord event = new SegmentRecord(SegmentRecord.EVENT, seq++, payload(record));
+                framed.add(event);
+                size += event.size();
+                payloadBytes += event.payload.length;
+            }
+            if (commit != null) {
+                SegmentRecord marker = new SegmentRecord(SegmentRecord.COMMIT, seq - 1, commit);
+                framed.add(marker);
+                size += marker.size();
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(size);
+            framed.forEach(r -> r.writeTo(buffer));
+            buffer.flip();
+            SegmentFile target = segmentFor(size);
+            target.append(buffer);
+            nextSeq = seq;
+            synchronized (this) {
+                depth += records.size();
+                bytes += payloadBytes;
+                if (commit != null) {
+                    lastCommit = commit.clone();
+                }
+            }
+        }
+    }
+
+    /** The newest segment if it has room, else a new one (and fully delivered old ones go). */
+    private SegmentFile segmentFor(int size) throws IOException {
+        SegmentFile newest;
+        boolean delivered;
+        synchronized (this) {
+            newest = segments.peekLast();
+            delivered = depth == 0 && head == null;
+        }
+        if (newest != null && newest.durableEnd() + size <= segmentBytes
+                && !(delivered && newest.durableEnd() >= RECYCLE_BYTES)) {
+            return newest;
+        }
+        if (newest != null && newest.durableEnd() == 0) {
+            return newest; // one batch bigger than a segment still goes somewhere
+        }
+        Path file = dir.resolve(String.format("%020d.seg", nextSeq));
+        SegmentFile created = SegmentFile.open(file, nextSeq);
+        DurableFiles.syncDirectory(dir);
+        synchronized (this) {
+            segments.addLast(created);
+            if (readSegment == null || (depth == 0 && head == null && readOffset >= readSegment.durableEnd())) {
+                readSegment = created;
+                readOffset = 0;
+            }
+            deleteDelivered();
+        }
+        return created;
+    }
+
+    @Override
+    public synchronized Optional<StoredEvent> next() throws IOException {
+        while (readSegment != null) {
+            if (readOffset >= readSegment.durableEnd()) {
+                SegmentFile later = after(readSegment);
+                if (later == null) {
+                    return Optional.empty();
+                }
+                readSegment = later;
+                readOffset = 0;
+                deleteDelivered();
+                continue;
+            }
+            Long known = damaged.getOrDefault(readSegment, Map.of()).get(readOffset);
+            if (known != null) {
+                readOffset = known;
+                continue;
+            }
+            SegmentFile.Read read = readSegment.read(readOffset);
+            if (read == null) {
+                readOffset = skipDamage(readSegment, readOffset, false);
+                continue;
+            }
+            SegmentRecord record = read.record();
+            if (record.type == SegmentRecord.COMMIT || record.seq <= ack.acked()) {
+                readOffset = read.next();
+                continue;
+            }
+            try {
+                StoredEvent event = new StoredEvent(record.seq, format.decode(record.payload));
+                head = new Head(record.seq, read.next(), record.payload.length);
+                return Optional.of(event);
+            } catch (CorruptEventException e) {
+                // the frame is intact but its content is not an event: written so by a bug, keep it aside
+                Path kept = quarantine(readSegment, readOffset, read.next());
+                report.accept("unreadable event " + record.seq + " in outbox segment "
+                        + readSegment.path.getFileName() + " (" + e.getMessage() + "), kept in " + kept);
+                acknowledge(record.seq, read.next(), record.payload.length);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized void remove(StoredEvent event) throws IOException {
+        if (head == null || head.seq() != event.seq()) {
+            throw new IllegalStateException("event " + event.seq() + " is not the oldest waiting one");
+        }
+        acknowledge(head.seq(), head.nextOffset(), head.payloadBytes());
+    }
+
+    private void acknowledge(long seq, long nextOffset, int payloadBytes) throws IOException {
+        ack.ack(seq, System.currentTimeMillis());
+        readOffset = nextOffset;
+        depth--;
+        bytes -= payloadBytes;
+        head = null;
+    }
+
+    @Override
+    public synchronized long depth() {
+        return depth;
+    }
+
+    @Override
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public synchronized Optional<byte[]> lastCommit() {
+        return Optional.ofNullable(lastCommit).map(byte[]::clone);
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        IOException failure = null;
+        for (SegmentFile segment : segments) {
+            try {
+                segment.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        segments.clear();
+        ack.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Deletes the segments before the one being read: every event in them is acknowledged. */
+    private void deleteDelivered() throws IOException {
+        while (!segments.isEmpty() && segments.peekFirst() != readSegment) {
+            SegmentFile done = segments.removeFirst();
+            damaged.remove(done);
+            done.close();
+            Files.deleteIfExists(done.path);
+        }
+    }
+
+    private SegmentFile after(SegmentFile segment) {
+        boolean found = false;
+        for (SegmentFile s : segments) {
+            if (found) {
+                return s;
+            }
+            found = s == segment;
+        }
+        return null;
+    }
+
+    private byte[] payload(EventRecord record) throws IOException {
+        byte[][] parts = format.encode(record);
+        byte[] out = new byte[parts[0].length + parts[1].length];
+        System.arraycopy(parts[0], 0, out, 0, parts[0].length);
+        System.arraycopy(parts[1], 0, out, parts[0].length, parts[1].length);
+        return out;
+    }
+
+    private List<Path> segmentFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
+            for (Path file : listing) {
+                if (SEGMENT.matcher(file.getFileName().toString()).matches()) {
+                    files.add(file);
+                }
+            }
+        }
+        files.sort(null);
+        return files;
+    }
+}

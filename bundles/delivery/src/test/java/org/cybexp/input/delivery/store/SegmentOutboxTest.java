@@ -1,0 +1,219 @@
+package org.cybexp.input.delivery.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The segment log: order, acknowledgement across reopening, commit records, damage, segment recycling. */
+class SegmentOutboxTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<String> reports = new ArrayList<>();
+
+    @Test
+    void deliversInOrderAndKeepsWhatIsNotAcknowledgedAcrossReopening() throws IOException {
+        try (SegmentOutbox outbox = open()) {
+            outbox.append(records("a", "b", "c"));
+            assertEquals(3, outbox.depth());
+            assertEquals("a", body(outbox.next()));
+            assertEquals("a", body(outbox.next()), "next() returns the oldest until it is removed");
+            outbox.remove(outbox.next().orElseThrow());
+        }
+        try (SegmentOutbox reopened = open()) {
+            assertEquals(2, reopened.depth());
+            assertEquals("b", body(reopened.next()));
+            reopened.remove(reopened.next().orElseThrow());
+            assertEquals("c", body(reopened.next()));
+            reopened.remove(reopened.next().orElseThrow());
+            assertTrue(reopened.isEmpty());
+            assertEquals(Optional.empty(), reopened.next());
+            assertEquals(0, reopened.bytes());
+        }
+        assertTrue(reports.isEmpty(), reports.toString());
+    }
+
+    @Test
+    void sequenceNumbersGrowAcrossReopeningAndKeepTheMetadata() throws IOException {
+        long first;
+        try (SegmentOutbox outbox = open()) {
+            outbox.append(records("a"));
+            StoredEvent a = outbox.next().orElseThrow();
+            first = a.seq();
+            assertEquals(100, first);
+            assertEquals("main", a.header().name());
+            assertEquals("org1", a.header().orgid());
+            assertEquals("openphish-file-feed", a.header().typetag());
+            assertEquals("text/plain", a.header().mediaType());
+            outbox.remove(a);
+        }
+        try (SegmentOutbox reopened = open()) {
+            reopened.append(records("b"));
+            assertEquals(first + 1, reopened.next().orElseThrow().seq());
+        }
+    }
+
+    @Test
+    void theCommitRecordIsStoredWithItsBatchAndSurvivesReopeningButIsNeverDelivered() throws IOException {
+        try (SegmentOutbox outbox = open()) {
+            assertEquals(Optional.empty(), outbox.lastCommit());
+            outbox.append(records("a"), "commit-1".getBytes(StandardCharsets.UTF_8));
+            outbox.append(List.of(), "commit-2".getBytes(StandardCharsets.UTF_8));
+            assertEquals(1, outbox.depth());
+            outbox.remove(outbox.next().orElseThrow());
+            assertEquals(Optional.empty(), outbox.next());
+        }
+        try (SegmentOutbox reopened = open()) {
+            assertEquals("commit-2", new String(reopened.lastCommit().orElseThrow(), StandardCharsets.UTF_8));
+            assertTrue(reopened.isEmpty());
+        }
+    }
+
+    @Test
+    void aTornTailIsCutReportedAndKeptAsideWhileTheIntactRecordsAreDelivered() throws IOException {
+        try (SegmentOutbox outbox = open()) {
+            outbox.append(records("a", "b"));
+            outbox.append(records("c"));
+        }
+        Path segment = onlySegment();
+        long size = Files.size(segment);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            file.setLength(size - 3); // a write torn in the middle of the last record
+        }
+        try (SegmentOutbox reopened = open()) {
+            assertEquals(2, reopened.depth());
+            assertEquals(1, reports.size(), reports.toString());
+            assertTrue(reports.get(0).contains("torn or damaged tail"), reports.get(0));
+            assertEquals(1, corruptFiles().size());
+            assertEquals("a", body(reopened.next()));
+            reopened.remove(reopened.next().orElseThrow());
+            assertEquals("b", body(reopened.next()));
+            reopened.remove(reopened.next().orElseThrow());
+            assertEquals(Optional.empty(), reopened.next());
+
+            reopened.append(records("d")); // appends go on after the intact records
+            assertEquals("d", body(reopened.next()));
+        }
+    }
+
+    @Test
+    void aDamagedRecordInTheMiddleIsSkippedAndTheRecordsAfterItAreDelivered() throws IOException {
+        try (SegmentOutbox outbox = open()) {
+            outbox.append(records("first", "second", "third"));
+        }
+        Path segment = onlySegment();
+        byte[] bytes = Files.readAllBytes(segment);
+        int second = indexOf(bytes, "second".getBytes(StandardCharsets.UTF_8));
+        bytes[second] ^= 0x20; // one flipped bit in the body of the second record
+        Files.write(segment, bytes);
+
+        try (SegmentOutbox reopened = open()) {
+            assertEquals(2, reopened.depth());
+            assertTrue(reports.get(0).contains("damaged records"), reports.toString());
+            assertEquals("first", body(reopened.next()));
+            reopened.remove(reopened.next().orElseThrow());
+            assertEquals("third", body(reopened.next()));
+            assertEquals(1, reports.size(), "reported once: " + reports);
+            assertEquals(1, corruptFiles().size());
+        }
+    }
+
+    @Test
+    void fullSegmentsRollAndDeliveredOnesAreDeleted() throws IOException {
+        try (SegmentOutbox outbox = SegmentOutbox.open(dir, 1, 400, reports::add)) {
+            for (int i = 0; i < 10; i++) {
+                outbox.append(records("event-" + i));
+            }
+            assertTrue(segments().size() > 2, segments().toString());
+            for (int i = 0; i < 10; i++) {
+                StoredEvent event = outbox.next().orElseThrow();
+                assertEquals("event-" + i, new String(event.body(), StandardCharsets.UTF_8));
+                outbox.remove(event);
+            }
+            assertEquals(Optional.empty(), outbox.next());
+            assertEquals(1, segments().size(), "only the newest segment is left");
+        }
+        try (SegmentOutbox reopened = SegmentOutbox.open(dir, 1, 400, reports::add)) {
+            assertTrue(reopened.isEmpty());
+            reopened.append(records("more"));
+            assertEquals("more", body(reopened.next()));
+        }
+    }
+
+    @Test
+    void removingAnythingButTheOldestIsRefused() throws IOException {
+        try (SegmentOutbox outbox = open()) {
+            outbox.append(records("a", "b"));
+            StoredEvent a = outbox.next().orElseThrow();
+            StoredEvent fake = new StoredEvent(a.seq() + 1, a.record());
+            assertFalse(fake.seq() == a.seq());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> outbox.remove(fake));
+            assertEquals(2, outbox.depth());
+        }
+    }
+
+    // ---- helpers
+
+    private SegmentOutbox open() throws IOException {
+        return SegmentOutbox.open(dir, 100, reports::add);
+    }
+
+    private static List<EventRecord> records(String... bodies) {
+        List<EventRecord> out = new ArrayList<>();
+        for (String body : bodies) {
+            out.add(EventRecord.of("main", "org1", "openphish-file-feed", "UTC", "text/plain",
+                    body.getBytes(StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    private static String body(Optional<StoredEvent> event) {
+        return new String(event.orElseThrow().body(), StandardCharsets.UTF_8);
+    }
+
+    private Path onlySegment() throws IOException {
+        List<Path> all = segments();
+        assertEquals(1, all.size(), all.toString());
+        return all.get(0);
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".seg")).sorted().toList();
+        }
+    }
+
+    private List<Path> corruptFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("corrupt"))) {
+            return files.toList();
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+}

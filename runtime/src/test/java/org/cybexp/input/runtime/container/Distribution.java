@@ -1,0 +1,161 @@
+package org.cybexp.input.runtime.container;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A private copy of the built distribution ({@code runtime/target/cybexp-input}, system property
+ * {@code cybexp.dist}) in a temporary folder, driven through its real {@code bin/cybexp-input} as a user would:
+ * from an unrelated working folder, with only {@code JAVA_HOME} set. Closing it stops a daemon still running
+ * (forcibly as a last resort) and deletes both folders.
+ */
+public final class Distribution implements AutoCloseable {
+
+    private static final long CLI_TIMEOUT_SECONDS = 120;
+
+    private final Path home;
+    private final Path elsewhere;
+
+    /** The outcome of one command. */
+    public record Result(int code, String out, String err) {
+    }
+
+    private Distribution(Path home, Path elsewhere) {
+        this.home = home;
+        this.elsewhere = elsewhere;
+    }
+
+    /** Copies the built distribution into a new temporary home. */
+    public static Distribution copyOfBuilt(String prefix) throws IOException {
+        Path home = Files.createTempDirectory(prefix);
+        copyTree(Path.of(System.getProperty("cybexp.dist")), home);
+        return new Distribution(home, Files.createTempDirectory(prefix + "-cwd"));
+    }
+
+    /** The distribution's home folder ({@code bin/}, {@code etc/}, {@code deploy/}, {@code data/}). */
+    public Path home() {
+        return home;
+    }
+
+    /** A working folder unrelated to the home, where commands run. */
+    public Path elsewhere() {
+        return elsewhere;
+    }
+
+    /** Runs {@code bin/cybexp-input} with these arguments. */
+    public Result cli(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/cybexp-input").toString());
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
+    public Result run(List<String> command) throws IOException, InterruptedException {
+        return run(command, new File("/dev/null"));
+    }
+
+    /** Runs a command from {@link #elsewhere()}, with only JAVA_HOME set, stdin read from a file. */
+    public Result run(List<String> command, File stdin) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(elsewhere, "out", ".txt");
+        Path err = Files.createTempFile(elsewhere, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(stdin));
+        builder.environment().remove("CYBEXP_HOME");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_OPTS", "-Xmx256m");
+        Process process = builder.start();
+        if (!process.waitFor(CLI_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("CLI did not return: " + command);
+        }
+        Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
+    }
+
+    /** The daemon's {@code data/runningconfig} (host, port, nonce, pid). */
+    public Properties runningConfig() throws IOException {
+        Properties props = new Properties();
+        try (InputStream in = Files.newInputStream(home.resolve("data/runningconfig"))) {
+            props.load(in);
+        }
+        return props;
+    }
+
+    /** The pid of the running daemon, from its runningconfig. */
+    public Optional<Long> daemonPid() throws IOException {
+        if (!Files.exists(home.resolve("data/runningconfig"))) {
+            return Optional.empty();
+        }
+        return Optional.of(Long.parseLong(runningConfig().getProperty("pid")));
+    }
+
+    /** Stops the daemon if it still runs: {@code stop --now}, then forcibly if it is still alive. */
+    public void stopDaemon(long pid) throws IOException, InterruptedException {
+        if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            cli("stop", "--now");
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.destroyForcibly(); // last resort: never leave a daemon behind a failed test
+                p.onExit().join();
+            });
+        }
+    }
+
+    /** Whether a process is a daemon of this home (a stale runningconfig may name a reused pid). */
+    public boolean runsFromThisHome(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().arguments())
+                .map(args -> String.join(" ", args).contains(home.resolve("bin").toString())).orElse(false);
+    }
+
+    /** Stops a daemon still running and deletes the home and the working folder. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            Optional<Long> pid = daemonPid();
+            if (pid.isPresent() && runsFromThisHome(pid.get())) {
+                stopDaemon(pid.get());
+            }
+        } finally {
+            deleteTree(home);
+            deleteTree(elsewhere);
+        }
+    }
+
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    public static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
