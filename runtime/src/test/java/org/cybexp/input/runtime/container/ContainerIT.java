@@ -189,15 +189,15 @@ public class ContainerIT {
     }
 
     /** Writes a config file atomically so FileInstall never reads half of it. */
-    private static void writeConfig(String file, String content) throws IOException {
+    private void writeConfig(String file, String content) throws IOException {
         Path target = home().resolve("etc").resolve(file);
         Path tmp = target.resolveSibling(file + ".tmp");
         Files.writeString(tmp, content);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static Path home() {
-        return Path.of(System.getProperty(ContainerOptions.HOME));
+    private Path home() {
+        return ContainerOptions.home(context);
     }
 
     private static Path pluginJar() {

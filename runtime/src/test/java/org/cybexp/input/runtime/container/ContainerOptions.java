@@ -24,7 +24,6 @@ import org.ops4j.pax.exam.Option;
  */
 final class ContainerOptions {
 
-    static final String HOME = "cybexp.it.home";
 
     private ContainerOptions() {
     }
@@ -35,7 +34,6 @@ final class ContainerOptions {
         Files.createDirectories(home.resolve("etc"));
         Files.createDirectories(home.resolve("deploy"));
         Files.createDirectories(home.resolve("data"));
-        System.setProperty(HOME, home.toString()); // the probe runs in this JVM and reads it back
 
         List<Option> options = new ArrayList<>();
         options.add(systemProperty("pax.exam.osgi.unresolved.fail").value("true"));
@@ -68,6 +66,14 @@ final class ContainerOptions {
         options.add(bundle(jar("cybexp.it.awaitility")));
         options.add(junitBundles());
         return options.toArray(Option[]::new);
+    }
+
+    /**
+     * The home of the framework a probe runs in. Read from the framework, not a system property: Pax Exam asks
+     * every test class for its options before running the first, so a JVM-wide value would be the last one's.
+     */
+    static Path home(org.osgi.framework.BundleContext context) {
+        return Path.of(context.getProperty("cybexp.home"));
     }
 
     /** The distribution's config.properties with ${cybexp.home} set to the test's home. */

@@ -31,6 +31,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
 
 /**
  * The PhishTank plugin in the real runtime, against a loopback server serving the dump and a loopback /raw:
@@ -52,6 +53,9 @@ public class PhishTankIT {
     @Inject
     private PluginManager manager;
 
+    @Inject
+    private BundleContext context;
+
     @Configuration
     public Option[] config() throws IOException {
         return ContainerOptions.boot("phishtank");
@@ -69,7 +73,7 @@ public class PhishTankIT {
     public void a_aTruncatedDumpIsAnErrorAndPostsNothing() throws IOException {
         feed.serve(fixture("phishtank/truncated.json.bz2"), BZ2);
         writeConfig("cybexp.api.cfg", "url = " + raw.url() + "\ntoken = " + TOKEN + "\n");
-        Path home = Path.of(System.getProperty(ContainerOptions.HOME));
+        Path home = ContainerOptions.home(context);
         Files.copy(Path.of(System.getProperty("cybexp.it.phishtank")), home.resolve("deploy/phishtank.jar"));
         Await.until(30, "phishtank plugin active", () -> manager.plugins().contains("phishtank"));
         writeConfig("cybexp.source.phishtank-pt.cfg", "name = pt\norgid = it-org\ntimezone = UTC\nperiod = 3600\n"
@@ -128,8 +132,8 @@ public class PhishTankIT {
         return Files.readAllBytes(Path.of(System.getProperty("cybexp.it.fixtures"), name));
     }
 
-    private static void writeConfig(String file, String content) throws IOException {
-        Path target = Path.of(System.getProperty(ContainerOptions.HOME), "etc", file);
+    private void writeConfig(String file, String content) throws IOException {
+        Path target = ContainerOptions.home(context).resolve("etc").resolve(file);
         Path tmp = target.resolveSibling(file + ".tmp");
         Files.writeString(tmp, content);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
