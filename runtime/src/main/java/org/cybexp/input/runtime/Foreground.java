@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * {@code cybexp-input run}: boots Felix in this JVM, in the foreground, with the distribution's
@@ -32,12 +34,26 @@ final class Foreground {
                     + " (it holds data/daemon.lock); see 'cybexp-input status'");
             return Cli.ERROR;
         }
+        keepPrivate(home.data());
         System.setProperty("cybexp.home", home.root().toString());
         System.setProperty("cybexp.gosh.args", shell ? "" : "--nointeractive"); // config.properties uses it
         System.setProperty("felix.config.properties", home.etc().resolve("config.properties").toUri().toString());
         System.setProperty("felix.system.properties", home.etc().resolve("system.properties").toUri().toString());
         org.apache.felix.main.Main.main(new String[0]);
         return Cli.OK;
+    }
+
+    /**
+     * data/ holds the outboxes, state and ConfigAdmin's store (a token written literally in cybexp.api.cfg is
+     * kept there too): only the daemon's user may read it.
+     */
+    private static void keepPrivate(Path data) throws IOException {
+        Files.createDirectories(data);
+        try {
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its own access rules apply
+        }
     }
 
     /** A probe: the lock is held for the life of a daemon by its control bundle, and released at its death. */

@@ -98,6 +98,8 @@ class CliIT {
         assertTrue(ProcessHandle.of(daemonPid).orElseThrow().isAlive());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 home.resolve("data/runningconfig"))));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("data"))),
+                "outboxes, state and ConfigAdmin's store are private");
         System.out.println("CliIT: start -> first status answer in " + bootMillis + " ms");
     }
 
