@@ -23,6 +23,7 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.SourcePlugin;
+import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.core.control.InputRunner;
 import org.cybexp.input.core.control.InputRunnerFactory;
 import org.cybexp.input.core.control.InputState;
@@ -66,6 +67,10 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
     private final InputRunnerFactory runners;
     private final ConfigurationAdmin configAdmin;
     private boolean active;
+
+    /** The outboxes, for the delivery side of inputs that do not run (optional: status works without it). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventStore events;
 
     @Activate
     public PluginManagerImpl(@Reference CybexSource cybexSource, @Reference InputRunnerFactory runners,
@@ -161,7 +166,12 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
         lock.lock();
         try {
             List<InputStatus> out = new ArrayList<>();
-            slots.values().forEach(slot -> out.add(slot.status()));
+            EventStore delivery = events;
+            for (InputSlot slot : slots.values()) {
+                InputStatus status = slot.status();
+                // a running input reports its delivery itself; a stopped one's outbox still drains
+                out.add(slot.running() || delivery == null ? status : status.withDelivery(delivery.stats(slot.name)));
+            }
             out.sort(Comparator.comparing(InputStatus::name));
             return out;
         } finally {

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
+import org.cybexp.input.core.control.DeliveryState;
+import org.cybexp.input.core.control.DeliveryStats;
+import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.core.control.InputState;
 import org.cybexp.input.core.control.InputStatus;
 import org.cybexp.input.core.control.StopMode;
@@ -138,6 +141,36 @@ class PluginManagerImplTest {
 
         assertEquals(List.of("one", "three", "two"), manager.restart(List.of(), List.of()));
         assertEquals(1, core.live("two").size());
+    }
+
+    @Test
+    void aStoppedInputShowsItsOutboxDrainingNotTheCountersOfWhenItStopped() throws Exception {
+        manager.bindPlugin(openphish);
+        configs.put("openphish", "one", input("http://127.0.0.1/1"));
+        manager.stop(List.of(), List.of("one"));
+        DeliveryStats[] now = {new DeliveryStats(3, 0, 0, 5, null, null, null, DeliveryState.DELIVERING, null, 0)};
+        manager.events = new EventStore() {
+            @Override
+            public void append(org.cybexp.input.api.InputConfig input, List<org.cybexp.input.api.Event> events,
+                    byte[] commit) {
+                throw new AssertionError("not stored here");
+            }
+
+            @Override
+            public java.util.Optional<byte[]> lastCommit(String inputName) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public DeliveryStats stats(String inputName) {
+                return now[0];
+            }
+        };
+        assertEquals(5, status("one").outboxDepth());
+        now[0] = new DeliveryStats(8, 0, 0, 0, null, null, null, DeliveryState.IDLE, null, 0);
+        assertEquals(8, status("one").delivered());
+        assertEquals(0, status("one").outboxDepth());
+        assertEquals(InputState.STOPPED, status("one").state());
     }
 
     @Test
