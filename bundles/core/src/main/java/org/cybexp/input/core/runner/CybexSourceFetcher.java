@@ -48,6 +48,7 @@ public final class CybexSourceFetcher implements InputRunner {
     private final SourceInput input;
     private final FetcherServices services;
     private final CoreInputSettings settings;
+    private final Duration minInterval;
     private final InputStores stores;
     private final Backoff backoff;
     private final FetchCounters counters = new FetchCounters();
@@ -72,6 +73,10 @@ public final class CybexSourceFetcher implements InputRunner {
         this.input = input;
         this.services = services;
         this.settings = CoreInputSettings.orDefaults(config);
+        // A stream is reopened after its backoff, not after a poll's rate limit: a live feed (a honeypot relay)
+        // loses what it sends while no one listens. An explicit min_interval still applies.
+        this.minInterval = input.mode() == SourceInput.Mode.STREAMING && config.get("min_interval").isEmpty()
+                ? Duration.ZERO : settings.minInterval();
         this.stores = new InputStores(services.dataDir(), config.name(), settings.dedupTtlDays(), services.clock());
         this.backoff = new Backoff(services.random());
     }
@@ -105,8 +110,8 @@ public final class CybexSourceFetcher implements InputRunner {
     private Instant firstRun(StateStore state, Instant now) {
         Instant first = now;
         Optional<Instant> lastStart = instant(state, LAST_START);
-        if (lastStart.isPresent() && lastStart.get().plus(settings.minInterval()).isAfter(first)) {
-            first = lastStart.get().plus(settings.minInterval());
+        if (lastStart.isPresent() && lastStart.get().plus(minInterval).isAfter(first)) {
+            first = lastStart.get().plus(minInterval);
         }
         Optional<Instant> notBefore = instant(state, NOT_BEFORE);
         return notBefore.isPresent() && notBefore.get().isAfter(first) ? notBefore.get() : first;
@@ -288,7 +293,7 @@ public final class CybexSourceFetcher implements InputRunner {
     }
 
     private Instant nextAfter(FetchCall call, boolean pollSucceeded, Duration retryAfter, Instant now) {
-        Instant rateLimited = call.start.plus(settings.minInterval());
+        Instant rateLimited = call.start.plus(minInterval);
         Instant planned = pollSucceeded ? call.start.plus(config.period())
                 : now.plus(backoff.delay(consecutiveFailures, retryAfter));
         return planned.isAfter(rateLimited) ? planned : rateLimited;

@@ -359,6 +359,34 @@ class CybexSourceFetcherTest {
         assertEquals(3, runs.get());
     }
 
+    private static final SourceInput DROPPING_STREAM = new SourceInput() {
+        @Override
+        public Mode mode() {
+            return Mode.STREAMING;
+        }
+
+        @Override
+        public void fetch(FetchContext ctx) throws IOException {
+            throw new IOException("connection reset by peer");
+        }
+    };
+
+    @Test
+    void aDroppedStreamReconnectsAfterItsBackoffNotAfterThePollRateLimit() {
+        CybexSourceFetcher fetcher = fetcher(Configs.input("ws", 0), DROPPING_STREAM);
+        fetcher.start();
+        Instant start = clock.instant();
+        assertEquals(start.plusMillis(2500), runFetch(fetcher).nextRun(), "2 s + jitter, not min_interval's 60 s");
+    }
+
+    @Test
+    void anExplicitMinIntervalStillHoldsForAStream() {
+        CybexSourceFetcher fetcher = fetcher(Configs.input("ws", 0, "min_interval", "30"), DROPPING_STREAM);
+        fetcher.start();
+        Instant start = clock.instant();
+        assertEquals(start.plusSeconds(30), runFetch(fetcher).nextRun());
+    }
+
     @Test
     void closeStopsTheThreadAndClosesTheInputEvenIfItThrows() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
