@@ -37,6 +37,7 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.delivery.store.InputFolder;
 import org.cybexp.input.delivery.store.SegmentOutbox;
+import org.cybexp.input.delivery.testing.LoopbackRawApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class DeliveryServiceTest {
         service.append(input(INPUT), List.of(Event.of(body, "application/json")), null);
 
         await().until(() -> service.stats(INPUT).delivered() == 1);
-        CybexApiReceiver.Request request = api.requests().get(0);
+        LoopbackRawApi.Post request = api.requests().get(0);
         assertEquals(List.of("name", "orgid", "typetag", "timezone", "file"), request.partNames());
         assertEquals(INPUT, request.part("name").text());
         assertEquals("org1", request.part("orgid").text());

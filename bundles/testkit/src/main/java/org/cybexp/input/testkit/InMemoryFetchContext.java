@@ -1,15 +1,14 @@
 package org.cybexp.input.testkit;
 
 import java.io.Closeable;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.cybexp.input.api.Event;
@@ -18,15 +17,23 @@ import org.cybexp.input.api.HttpAccess;
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.PersistentState;
 import org.cybexp.input.api.StopRequestedException;
+import org.cybexp.input.core.fetch.FetchCounters;
+import org.cybexp.input.core.fetch.FetchResources;
+import org.cybexp.input.core.fetch.HttpAccessProvider;
+import org.cybexp.input.core.fetch.InputFetchContext;
+import org.cybexp.input.core.fetch.StagedState;
+import org.cybexp.input.core.http.SharedHttpClient;
 
 /**
- * The {@link FetchContext} of one fetch call over an {@link InMemoryInputStore}, with the core's rules:
+ * The {@link FetchContext} of one fetch call over an {@link InMemoryInputStore}: the container's own context
+ * (the core's {@code InputFetchContext}), so its rules are the container's:
  * <ul>
- * <li>emitted events are buffered and stored in batches (by default 1000 events or 8 MiB, as the core); their
- * dedup keys count as seen as soon as they are emitted and are stored with them;</li>
+ * <li>emitted events are buffered and stored in batches (by default 1000 events or 8 MiB); each batch is stored
+ * with its dedup keys, and at a checkpoint with the staged state, in one append to the outbox;</li>
  * <li>state writes stay staged until {@link #checkpoint()} or the normal end of the call; a call that throws or
  * is stopped immediately drops its unstored events and its staged state;</li>
- * <li>an event whose dedup keys were all seen is dropped and counted as a duplicate;</li>
+ * <li>an event whose dedup keys were all seen (stored, or emitted earlier in the call) is dropped and counted
+ * as a duplicate;</li>
  * <li>an immediate stop makes {@link #emit} and {@link #checkpoint} throw {@link StopRequestedException},
  * closes the resources registered with {@link #closeOnStop} and interrupts the fetching thread.</li>
  * </ul>
@@ -38,158 +45,145 @@ import org.cybexp.input.api.StopRequestedException;
  */
 public final class InMemoryFetchContext implements FetchContext {
 
-    private final InMemoryInputStore store;
-    private final InputConfig config;
-    private final Clock clock;
-    private final StagedState state;
-    private final StopSignal stop = new StopSignal();
-    private final CallResources resources = new CallResources();
-    private final HttpClient client;
-    private final Duration httpTimeout;
+    /**
+     * The core interrupts the thread it is given with an immediate stop; before the call starts and after it
+     * ended there is none to interrupt, and interrupting a thread never started does nothing.
+     */
+    private static final Thread NO_FETCH_THREAD = new Thread(() -> { }, "testkit-no-fetch-thread");
 
-    private final List<Event> pending = new ArrayList<>();
-    private final Set<String> pendingKeys = new HashSet<>();
-    private long pendingBytes;
+    private final InMemoryInputStore store;
+    private final InputFetchContext call;
+    private final FetchCounters counters;
+    private final SharedHttpClient httpClients;
+    private final HttpAccess http;
+    private final FetchResources resources;
+
+    // guarded by this: what the plugin reported, for the test and its waits
     private final List<Event> emitted = new ArrayList<>();
     private final List<String> malformed = new ArrayList<>();
-    private int duplicates;
     private String progress = "";
-    private HttpAccess http;
-
-    private boolean begun;
     private boolean ended;
+
+    // guarded by life: the thread running the call, so a stop interrupts it and the kit's interrupt ends with it
+    private final Object life = new Object();
+    private boolean begun;
     private Thread fetchThread;
     private boolean interruptedByStop;
 
-    InMemoryFetchContext(InMemoryInputStore store, InputConfig config, Clock clock, HttpClient client,
-            Duration httpTimeout) {
+    /**
+     * @param contexts builds the core's context of the call with the given HTTP access provider
+     * @param http the HTTP access of a call, over the given client pool
+     */
+    InMemoryFetchContext(InMemoryInputStore store, FetchCounters counters,
+            Function<HttpAccessProvider, InputFetchContext> contexts, HttpOverPool http) {
         this.store = store;
-        this.config = config;
-        this.clock = clock;
-        this.client = client;
-        this.httpTimeout = httpTimeout;
-        this.state = new StagedState(store);
+        this.counters = counters;
+        this.httpClients = LoopbackHttpAccess.newClients();
+        FetchResources[] handed = new FetchResources[1];
+        this.call = contexts.apply((staged, callResources) -> {
+            handed[0] = callResources;
+            return http.forCall(httpClients, staged, callResources);
+        });
+        // The core makes a call's HTTP access on first use and hands it the call's resources: asking for it
+        // now gives the kit those resources too (for openResources()); no connection is made before a request.
+        this.http = call.http();
+        this.resources = handed[0];
+    }
+
+    /** Makes the HTTP access of a call over a client pool the context owns. */
+    @FunctionalInterface
+    interface HttpOverPool {
+        HttpAccess forCall(SharedHttpClient clients, PersistentState state, FetchResources resources);
     }
 
     @Override
     public InputConfig config() {
-        return config;
+        return call.config();
     }
 
     @Override
     public void emit(Event event) {
-        if (stop.immediate()) {
-            throw new StopRequestedException();
-        }
         synchronized (this) {
-            if (ended) {
-                throw new StopRequestedException();
-            }
-            List<String> keys = event.dedupKeys();
-            if (!keys.isEmpty() && keys.stream().allMatch(this::seenLocked)) {
-                duplicates++;
-                store.countDuplicate();
-                notifyAll();
-                return;
-            }
-            pending.add(event);
-            pendingKeys.addAll(keys);
-            pendingBytes += event.size();
-            emitted.add(event);
-            if (pending.size() >= store.maxBatchEvents() || pendingBytes >= store.maxBatchBytes()) {
-                flush();
+            // Serialized here so that the call's duplicate counter tells whether the core took this event.
+            long duplicatesBefore = counters.duplicates();
+            call.emit(event);
+            if (counters.duplicates() == duplicatesBefore) {
+                emitted.add(event);
             }
             notifyAll();
         }
     }
 
     @Override
-    public synchronized boolean seen(String dedupKey) {
-        return seenLocked(dedupKey);
-    }
-
-    private boolean seenLocked(String key) {
-        return pendingKeys.contains(key) || store.seen(key);
+    public boolean seen(String dedupKey) {
+        return call.seen(dedupKey);
     }
 
     @Override
     public PersistentState state() {
-        return state;
+        return call.state();
     }
 
     @Override
-    public synchronized void checkpoint() {
-        if (stop.immediate()) {
-            throw new StopRequestedException();
-        }
-        flush();
-        state.commit();
-    }
-
-    /** Stores the buffered events with their keys; the staged state stays staged. */
-    private void flush() {
-        try {
-            store.storeEvents(List.copyOf(pending));
-        } finally {
-            // Stored or lost: like the core, a failed batch is not kept in memory; the next fetch brings it again.
-            pending.clear();
-            pendingKeys.clear();
-            pendingBytes = 0;
-        }
+    public void checkpoint() {
+        call.checkpoint();
     }
 
     @Override
-    public synchronized HttpAccess http() {
-        if (http == null) {
-            http = new LoopbackHttpAccess(client, state, resources, clock, httpTimeout);
-        }
+    public HttpAccess http() {
         return http;
     }
 
     @Override
     public boolean stopRequested() {
-        return stop.requested();
+        return call.stopRequested();
     }
 
     @Override
     public boolean stopNow() {
-        return stop.immediate();
+        return call.stopNow();
     }
 
     @Override
     public boolean awaitStop(Duration timeout) throws InterruptedException {
-        return stop.await(timeout);
+        return call.awaitStop(timeout);
     }
 
     @Override
     public void closeOnStop(Closeable resource) {
-        resources.register(resource);
+        call.closeOnStop(resource);
     }
 
     @Override
-    public synchronized void malformed(String reason, byte[] sample) {
-        malformed.add(reason);
-        store.countMalformed();
-        notifyAll();
+    public void malformed(String reason, byte[] sample) {
+        call.malformed(reason, sample);
+        synchronized (this) {
+            malformed.add(reason);
+            notifyAll();
+        }
     }
 
     @Override
-    public synchronized void progress(String detail) {
-        progress = detail == null ? "" : detail;
-        store.progress(progress);
-        notifyAll();
+    public void progress(String detail) {
+        call.progress(detail);
+        String line = detail == null ? "" : detail;
+        store.progressed(line);
+        synchronized (this) {
+            progress = line;
+            notifyAll();
+        }
     }
 
     @Override
     public Clock clock() {
-        return clock;
+        return call.clock();
     }
 
     // ---- for the test ----------------------------------------------------------------------------------------
 
     /** Requests a graceful stop, as the container does at shutdown or {@code cybexp-input stop}. */
     public void requestStop() {
-        stop.request(false);
+        call.requestStop(false, NO_FETCH_THREAD);
     }
 
     /**
@@ -198,17 +192,14 @@ public final class InMemoryFetchContext implements FetchContext {
      * Callable before the call starts (the call then starts stopped) and from any thread.
      */
     public void requestStopNow() {
-        stop.request(true);
-        resources.closeAll();
-        synchronized (this) {
-            interruptFetchThread();
-        }
-    }
-
-    private void interruptFetchThread() {
-        if (fetchThread != null && stop.immediate()) {
-            interruptedByStop = true;
-            fetchThread.interrupt();
+        // First the signal and the resources, holding no lock: closing a resource may wait for a callback
+        // thread of the plugin that emits. Then the interrupt, which the core never delivers while it stores.
+        call.requestStop(true, NO_FETCH_THREAD);
+        synchronized (life) {
+            if (fetchThread != null) {
+                interruptedByStop = true;
+                call.requestStop(true, fetchThread);
+            }
         }
     }
 
@@ -218,8 +209,8 @@ public final class InMemoryFetchContext implements FetchContext {
     }
 
     /** The events of this call dropped because all their dedup keys were seen. */
-    public synchronized int duplicates() {
-        return duplicates;
+    public int duplicates() {
+        return (int) counters.duplicates();
     }
 
     /** The reasons the plugin gave for the malformed records it skipped in this call, in order. */
@@ -234,7 +225,7 @@ public final class InMemoryFetchContext implements FetchContext {
 
     /** The state writes staged and not yet committed. A removal shows as an empty value. */
     public Map<String, Optional<String>> stagedState() {
-        return state.staged();
+        return Collections.unmodifiableMap(((StagedState) call.state()).staged());
     }
 
     /** Resources registered with {@link #closeOnStop} (or open HTTP answers) not closed yet: a leak check. */
@@ -275,44 +266,66 @@ public final class InMemoryFetchContext implements FetchContext {
         return true;
     }
 
-    // ---- the call's life, driven by the store ------------------------------------------------------------------
+    // ---- the call's life, driven by the store as the core's fetcher drives it -------------------------------
 
-    /** The call starts on the current thread; a stop asked before is applied now, as the core does. */
-    synchronized void begin() {
-        if (begun) {
-            throw new IllegalStateException("a context serves one fetch call; take a new one from the store");
+    boolean belongsTo(InMemoryInputStore owner) {
+        return store == owner;
+    }
+
+    /** Claims the context for a call. */
+    void claim() {
+        synchronized (life) {
+            if (begun) {
+                throw new IllegalStateException("a context serves one fetch call; take a new one from the store");
+            }
+            begun = true;
         }
-        begun = true;
-        fetchThread = Thread.currentThread();
-        interruptFetchThread();
     }
 
-    /** The call returned normally: store what it emitted and commit its state. */
-    void complete() {
-        checkpoint();
+    /** The call runs on the current thread from now; an immediate stop asked before is applied now. */
+    void attach() {
+        synchronized (life) {
+            fetchThread = Thread.currentThread();
+            if (call.stopNow()) {
+                interruptedByStop = true;
+                call.requestStop(true, fetchThread);
+            }
+        }
     }
 
-    /** The call failed or was stopped immediately: drop the unstored events and the staged state. */
-    synchronized void abandon() {
-        pending.clear();
-        pendingKeys.clear();
-        pendingBytes = 0;
-        state.discard();
+    /** The plugin returned: store what it emitted and commit its state, unless it was stopped immediately. */
+    void finish() {
+        if (call.aborted()) {
+            call.abandon();
+        } else {
+            call.complete();
+        }
+    }
+
+    /** The call failed: drop the unstored events and the staged state. */
+    void abandon() {
+        call.abandon();
     }
 
     /**
-     * Ends the call: closes its resources, refuses later emits, and clears an interrupt this context caused so
-     * that it does not leak into the test's thread.
+     * Ends the call: closes its resources and client pool, refuses later emits, and clears an interrupt this
+     * context caused so that it does not leak into the test's thread.
      */
     void end() {
-        synchronized (this) {
-            ended = true;
-            if (interruptedByStop && fetchThread == Thread.currentThread()) {
-                Thread.interrupted();
+        try {
+            call.end();
+            httpClients.close();
+        } finally {
+            synchronized (life) {
+                if (interruptedByStop && fetchThread == Thread.currentThread()) {
+                    Thread.interrupted();
+                }
+                fetchThread = null;
             }
-            fetchThread = null;
-            notifyAll();
+            synchronized (this) {
+                ended = true;
+                notifyAll();
+            }
         }
-        resources.closeAll();
     }
 }

@@ -2,14 +2,14 @@ package org.cybexp.input.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,12 +21,22 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.SourcePlugin;
+import org.cybexp.input.core.config.CoreInputSettings;
+import org.cybexp.input.core.fetch.BatchCommit;
+import org.cybexp.input.core.fetch.FetchCounters;
+import org.cybexp.input.core.fetch.InputFetchContext;
+import org.cybexp.input.core.http.InputHttpSettings;
+import org.cybexp.input.core.store.DataDirectory;
+import org.cybexp.input.core.store.DedupKey;
+import org.cybexp.input.core.store.DedupStore;
+import org.cybexp.input.core.store.StateStore;
 
 /**
- * What the container keeps on disk for one input, in memory: the stored events (what would be posted to
- * CYBEX-P), their dedup keys, the committed state, and the status counters. It outlives inputs and calls, so a
- * test can close an input, open a new one from the plugin (a restart, an update of the plugin) and fetch
- * again: dedup keys, cursors and HTTP validators carry over as in the container.
+ * What the container keeps for one input: the stored events (what would be posted to CYBEX-P), the dedup keys,
+ * the committed state, and the status counters. The events are kept in memory (the outbox); the dedup keys and
+ * the state are the core's own stores, in a temporary data folder deleted when the JVM exits. It outlives
+ * inputs and calls, so a test can close an input, open a new one from the plugin (a restart, an update of the
+ * plugin) and fetch again: dedup keys, cursors and HTTP validators carry over as in the container.
  *
  * <pre>{@code
  * InMemoryInputStore store = InMemoryInputStore.builder(new MyPlugin())
@@ -39,13 +49,10 @@ import org.cybexp.input.api.SourcePlugin;
  * }</pre>
  *
  * {@link #fetch(SourceInput)} runs a call on the test's thread; {@link #start(SourceInput)} runs one on its own
- * thread (streaming inputs, stop tests). Thread-safe.
+ * thread (streaming inputs, stop tests). Each call runs through the core's fetch context, so what a test sees
+ * is what the container does. Thread-safe.
  */
 public final class InMemoryInputStore {
-
-    /** The core's batch limits: a long call stores its events in batches of this size even before a checkpoint. */
-    static final int MAX_BATCH_EVENTS = 1000;
-    static final long MAX_BATCH_BYTES = 8L * 1024 * 1024;
 
     private final SourcePlugin plugin;
     private final String defaultName;
@@ -53,16 +60,14 @@ public final class InMemoryInputStore {
     private final Duration httpTimeout;
     private final int maxBatchEvents;
     private final long maxBatchBytes;
-    private final HttpClient httpClient;
+    private final MemoryOutbox outbox = new MemoryOutbox();
 
-    private final List<Event> events = new ArrayList<>();
-    private final Set<String> keys = new HashSet<>();
-    private final Map<String, String> state = new HashMap<>();
     private volatile InputConfig config;
-    private long duplicates;
-    private long malformed;
+    // guarded by this
+    private final List<FetchCounters> calls = new ArrayList<>();
     private String progress = "";
-    private boolean failWrites;
+    private StateStore state;
+    private DedupStore dedup;
 
     private InMemoryInputStore(Builder builder, InputConfig config) {
         this.plugin = builder.plugin;
@@ -72,7 +77,6 @@ public final class InMemoryInputStore {
         this.httpTimeout = builder.httpTimeout;
         this.maxBatchEvents = builder.maxBatchEvents;
         this.maxBatchBytes = builder.maxBatchBytes;
-        this.httpClient = LoopbackHttpAccess.newClient(builder.httpTimeout);
     }
 
     /**
@@ -116,7 +120,20 @@ public final class InMemoryInputStore {
 
     /** A context for one call; run it with {@link #fetch(SourceInput, InMemoryFetchContext)} or {@link #start}. */
     public InMemoryFetchContext newContext() {
-        return new InMemoryFetchContext(this, config, clock, httpClient, httpTimeout);
+        InputConfig current = config;
+        FetchCounters counters = new FetchCounters();
+        StateStore callState;
+        DedupStore callDedup;
+        synchronized (this) {
+            calls.add(counters);
+            callState = state();
+            callDedup = dedup();
+        }
+        InputHttpSettings http = httpSettings(current);
+        return new InMemoryFetchContext(this, counters,
+                provider -> new InputFetchContext(current, outbox, callDedup, callState, counters, clock, provider,
+                        maxBatchEvents, maxBatchBytes),
+                (clients, staged, resources) -> new LoopbackHttpAccess(clients, http, staged, resources, clock));
     }
 
     /**
@@ -134,14 +151,15 @@ public final class InMemoryInputStore {
 
     /** Runs one fetch call with a context from {@link #newContext()}, e.g. one the test stops. */
     public void fetch(SourceInput input, InMemoryFetchContext ctx) throws Exception {
-        ctx.begin();
+        if (!ctx.belongsTo(this)) {
+            throw new IllegalArgumentException("the context comes from another store");
+        }
+        ctx.claim();
         try {
+            rollForward();
+            ctx.attach();
             input.fetch(ctx);
-            if (ctx.stopNow()) {
-                ctx.abandon();
-            } else {
-                ctx.complete();
-            }
+            ctx.finish();
         } catch (Throwable e) {
             ctx.abandon();
             throw e;
@@ -163,48 +181,64 @@ public final class InMemoryInputStore {
     // ---- what is stored -----------------------------------------------------------------------------------
 
     /** Every stored event, over all calls, in the order stored: what the container would post. */
-    public synchronized List<Event> events() {
-        return List.copyOf(events);
+    public List<Event> events() {
+        return outbox.events();
     }
 
     /** The bodies of the stored events as UTF-8 text. */
-    public synchronized List<String> eventTexts() {
-        return events.stream().map(event -> new String(event.body(), StandardCharsets.UTF_8)).toList();
+    public List<String> eventTexts() {
+        return events().stream().map(event -> new String(event.body(), StandardCharsets.UTF_8)).toList();
     }
 
-    /** Whether an event with this dedup key was stored. */
+    /** Whether an event with this dedup key was stored (and its key has not expired). */
     public synchronized boolean seen(String dedupKey) {
-        return keys.contains(dedupKey);
+        return dedup().seen(DedupKey.of(dedupKey));
     }
 
-    /** The stored dedup keys. */
+    /**
+     * The dedup keys in the dedup store. It keeps hashes only: the keys are those of the stored events that it
+     * holds.
+     */
     public synchronized Set<String> dedupKeys() {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Event event : outbox.events()) {
+            for (String key : event.dedupKeys()) {
+                if (dedup().seen(DedupKey.of(key))) {
+                    keys.add(key);
+                }
+            }
+        }
         return Set.copyOf(keys);
     }
 
-    /** The committed state (cursors, HTTP validators); staged writes are not in it. */
+    /**
+     * The committed state (cursors, HTTP validators); staged writes are not in it, nor the container's own
+     * bookkeeping ({@code commit.seq}, the number of the last batch applied).
+     */
     public synchronized Map<String, String> committedState() {
-        return Map.copyOf(state);
+        Map<String, String> values = new HashMap<>(state().values());
+        values.remove(BatchCommit.APPLIED);
+        return Map.copyOf(values);
     }
 
     /** One committed state value. */
     public synchronized Optional<String> committed(String key) {
-        return Optional.ofNullable(state.get(key));
+        return state().get(key);
     }
 
     /** Status counter: events stored. */
-    public synchronized long fetched() {
-        return events.size();
+    public long fetched() {
+        return outbox.size();
     }
 
     /** Status counter: events dropped because all their dedup keys were seen before. */
     public synchronized long duplicates() {
-        return duplicates;
+        return calls.stream().mapToLong(FetchCounters::duplicates).sum();
     }
 
     /** Status counter: malformed records reported, over all calls. */
     public synchronized long malformed() {
-        return malformed;
+        return calls.stream().mapToLong(FetchCounters::malformed).sum();
     }
 
     /** The last progress line any call set, as status shows it. */
@@ -213,67 +247,63 @@ public final class InMemoryInputStore {
     }
 
     /** Waits until at least {@code count} events are stored (checkpointed); false on timeout. */
-    public synchronized boolean awaitEvents(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (events.size() < count) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-        return true;
+    public boolean awaitEvents(int count, Duration timeout) throws InterruptedException {
+        return outbox.awaitSize(count, timeout);
     }
 
     /**
-     * Makes storing fail (as a full disk does) until set back: {@link InMemoryFetchContext#checkpoint()} then
-     * throws {@link UncheckedIOException} and nothing is stored or committed.
+     * Makes storing fail (as a full disk does) until set back: the core's append to the outbox fails, so
+     * {@link InMemoryFetchContext#checkpoint()} (or an emit that fills a batch) throws
+     * {@link UncheckedIOException} and nothing is stored or committed.
      */
-    public synchronized void failWrites(boolean fail) {
-        failWrites = fail;
+    public void failWrites(boolean fail) {
+        outbox.failWrites(fail);
     }
 
     // ---- used by the contexts -----------------------------------------------------------------------------
 
-    synchronized void storeEvents(List<Event> batch) {
-        requireWritable("events");
-        for (Event event : batch) {
-            events.add(event);
-            keys.addAll(event.dedupKeys());
-        }
-        notifyAll();
-    }
-
-    synchronized void commitState(Map<String, Optional<String>> staged) {
-        requireWritable("state");
-        staged.forEach((key, value) -> value.ifPresentOrElse(v -> state.put(key, v), () -> state.remove(key)));
-    }
-
-    private void requireWritable(String what) {
-        if (failWrites) {
-            throw new UncheckedIOException("cannot store the " + what + " of input " + config.name(),
-                    new IOException("writes fail (InMemoryInputStore.failWrites)"));
-        }
-    }
-
-    synchronized void countDuplicate() {
-        duplicates++;
-    }
-
-    synchronized void countMalformed() {
-        malformed++;
-    }
-
-    synchronized void progress(String line) {
+    synchronized void progressed(String line) {
         progress = line;
     }
 
-    int maxBatchEvents() {
-        return maxBatchEvents;
+    /**
+     * Applies the outbox's last commit if the stores missed it, as the core does before every call (a batch
+     * stored whose dedup keys and state could not be written).
+     */
+    private synchronized void rollForward() throws IOException {
+        BatchCommit.rollForward(outbox.lastCommit(config.name()), dedup(), state());
     }
 
-    long maxBatchBytes() {
-        return maxBatchBytes;
+    private StateStore state() {
+        openStores();
+        return state;
+    }
+
+    private DedupStore dedup() {
+        openStores();
+        return dedup;
+    }
+
+    /** The core's stores, opened once as the container opens them for a running input. */
+    private void openStores() {
+        if (state != null) {
+            return;
+        }
+        try {
+            Path dir = DataDirectory.stateOf(TempDataFolders.create(), config.name());
+            state = StateStore.open(dir);
+            dedup = DedupStore.open(dir, CoreInputSettings.orDefaults(config).dedupTtlDays(), clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the state and dedup stores of input " + config.name(), e);
+        }
+    }
+
+    /** The input's HTTP settings; the timeout from the builder, else the input's {@code http_timeout}, else 10 s. */
+    private InputHttpSettings httpSettings(InputConfig current) {
+        InputHttpSettings settings = CoreInputSettings.orDefaults(current).http();
+        Duration timeout = httpTimeout != null ? httpTimeout
+                : current.get("http_timeout").isPresent() ? settings.timeout() : LoopbackHttpAccess.DEFAULT_TIMEOUT;
+        return new InputHttpSettings(settings.client(), settings.userAgent(), timeout);
     }
 
     private SourcePlugin requirePlugin() {
@@ -283,7 +313,7 @@ public final class InMemoryInputStore {
         return plugin;
     }
 
-    private Map<String, Object> withDefaults(Map<String, ?> properties) {
+    private static Map<String, Object> withDefaults(Map<String, ?> properties) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("orgid", "test-org");
         values.putAll(properties);
@@ -298,9 +328,9 @@ public final class InMemoryInputStore {
         private final Map<String, Object> properties = new LinkedHashMap<>();
         private String name = "test";
         private Clock clock = Clock.systemUTC();
-        private Duration httpTimeout = Duration.ofSeconds(10);
-        private int maxBatchEvents = MAX_BATCH_EVENTS;
-        private long maxBatchBytes = MAX_BATCH_BYTES;
+        private Duration httpTimeout;
+        private int maxBatchEvents = InputFetchContext.MAX_BATCH_EVENTS;
+        private long maxBatchBytes = InputFetchContext.MAX_BATCH_BYTES;
 
         private Builder(SourcePlugin plugin, InputConfig config) {
             this.plugin = plugin;
@@ -325,13 +355,19 @@ public final class InMemoryInputStore {
             return this;
         }
 
-        /** The clock the contexts give the plugin; the system clock by default. See {@link TestClock}. */
+        /**
+         * The clock the contexts give the plugin, and the core's stores use (dedup retention days); the system
+         * clock by default. See {@link TestClock}.
+         */
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value);
             return this;
         }
 
-        /** Connect and answer timeout of {@link LoopbackHttpAccess}; 10 s by default. */
+        /**
+         * Connect and answer timeout of {@link LoopbackHttpAccess}; by default the input's {@code http_timeout},
+         * or 10 s when it sets none (the container's 60 s would make a hanging test slow).
+         */
         public Builder httpTimeout(Duration value) {
             this.httpTimeout = Objects.requireNonNull(value);
             return this;
@@ -347,7 +383,7 @@ public final class InMemoryInputStore {
             return this;
         }
 
-        /** @throws InvalidConfigException if a common key is invalid, as the container would refuse it */
+        /** @throws InvalidConfigException if a key is invalid, as the container would refuse it */
         public InMemoryInputStore build() throws InvalidConfigException {
             if (config != null) {
                 if (!properties.isEmpty()) {
@@ -355,10 +391,7 @@ public final class InMemoryInputStore {
                 }
                 return new InMemoryInputStore(this, config);
             }
-            Map<String, Object> values = new LinkedHashMap<>();
-            values.put("orgid", "test-org");
-            values.putAll(properties);
-            return new InMemoryInputStore(this, InputConfigs.of(plugin, name, values));
+            return new InMemoryInputStore(this, InputConfigs.of(plugin, name, withDefaults(properties)));
         }
     }
 }

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +23,7 @@ import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.StopRequestedException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InMemoryInputStoreTest {
 
@@ -226,5 +230,32 @@ class InMemoryInputStoreTest {
         assertEquals(Duration.ofSeconds(600), InputConfigs.of(plugin, "x", Map.of("orgid", "o")).period());
         assertEquals("orgid", assertThrows(InvalidConfigException.class,
                 () -> InputConfigs.of(plugin, "x", Map.of())).key());
+    }
+
+    @Test
+    void referencesAreResolvedAndTheCoresKeysCheckedLikeTheContainerDoes(@TempDir Path dir) throws Exception {
+        Path keyFile = Files.writeString(dir.resolve("api.key"), "s3cret\n");
+
+        InputConfig config = InputConfigs.of(plugin, "x", Map.of("orgid", "o", "api_key", "${file:" + keyFile + "}"));
+
+        assertEquals("s3cret", config.getSecret("api_key").reveal());
+        assertEquals("http_timeout", assertThrows(InvalidConfigException.class,
+                () -> InputConfigs.of(plugin, "x", Map.of("orgid", "o", "http_timeout", "0"))).key());
+        assertEquals("dedup_ttl_days", assertThrows(InvalidConfigException.class,
+                () -> InMemoryInputStore.of(plugin, Map.of("dedup_ttl_days", "0"))).key());
+    }
+
+    @Test
+    void theStateCarriesTheCoresCommitNumberButCommittedStateLeavesItOut() throws Exception {
+        InMemoryInputStore store = InMemoryInputStore.of(plugin, Map.of());
+        plugin.script(ctx -> ctx.state().put("cursor", "1"));
+        store.fetch(store.open());
+        List<Optional<String>> seen = new ArrayList<>();
+        plugin.script(ctx -> seen.add(ctx.state().get("commit.seq")));
+
+        store.fetch(store.open());
+
+        assertEquals(List.of(Optional.of("1")), seen, "the core numbers the commits it applied");
+        assertEquals(Map.of("cursor", "1"), store.committedState());
     }
 }

@@ -134,6 +134,19 @@ class LoopbackHttpAccessTest {
     }
 
     @Test
+    void aRedirectAwayFromLoopbackIsRefusedBeforeAnyLookup() throws Exception {
+        LoopbackFeedServer.Feed away = server.feed("/away").redirectTo("http://feeds.example.invalid/list.txt");
+        AtomicReference<IOException> thrown = new AtomicReference<>();
+        plugin.script(ctx -> thrown.set(assertThrows(IOException.class,
+                () -> ctx.http().send(HttpRequest.get(away.uri())))));
+
+        store.fetch(input);
+
+        assertEquals(1, away.requests(), "the loopback hop was made");
+        assertTrue(thrown.get().getMessage().contains("loopback addresses only"), thrown.get().getMessage());
+    }
+
+    @Test
     void redirectsAreFollowedAndPostBodiesArrive() throws Exception {
         server.feed("/old").redirectTo("/new");
         LoopbackFeedServer.Feed target = server.feed("/new").serve("[]", "application/json");

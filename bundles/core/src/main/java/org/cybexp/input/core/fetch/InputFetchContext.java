@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class InputFetchContext implements FetchContext {
 
-    static final int MAX_BATCH_EVENTS = 1000;
-    static final long MAX_BATCH_BYTES = 8L * 1024 * 1024;
+    /** A call's buffered events are stored once this many are pending, even before a checkpoint. */
+    public static final int MAX_BATCH_EVENTS = 1000;
+    /** Or once the pending events hold this many bytes. */
+    public static final long MAX_BATCH_BYTES = 8L * 1024 * 1024;
     /** Malformed records logged per call; the rest are only counted, so a broken feed cannot flood the log. */
     private static final int MALFORMED_LOGGED = 10;
     /** How often a call held by back-pressure looks for room again. */
@@ -52,6 +54,8 @@ public final class InputFetchContext implements FetchContext {
     private final HttpAccessProvider httpProvider;
     private final StopSignal stop = new StopSignal();
     private final FetchResources resources = new FetchResources();
+    private final int maxBatchEvents;
+    private final long maxBatchBytes;
 
     private final List<Event> pending = new ArrayList<>();
     private final Set<DedupKey> pendingKeys = new HashSet<>();
@@ -62,6 +66,21 @@ public final class InputFetchContext implements FetchContext {
 
     public InputFetchContext(InputConfig config, EventStore events, DedupStore dedup, StateStore state,
             FetchCounters counters, Clock clock, HttpAccessProvider httpProvider) {
+        this(config, events, dedup, state, counters, clock, httpProvider, MAX_BATCH_EVENTS, MAX_BATCH_BYTES);
+    }
+
+    /**
+     * A context that stores its buffered events in batches of at most {@code maxBatchEvents} events or
+     * {@code maxBatchBytes} bytes (the plugin test kit makes them small to test a call failing half-way).
+     */
+    public InputFetchContext(InputConfig config, EventStore events, DedupStore dedup, StateStore state,
+            FetchCounters counters, Clock clock, HttpAccessProvider httpProvider, int maxBatchEvents,
+            long maxBatchBytes) {
+        if (maxBatchEvents < 1 || maxBatchBytes < 1) {
+            throw new IllegalArgumentException("batch limits must be positive");
+        }
+        this.maxBatchEvents = maxBatchEvents;
+        this.maxBatchBytes = maxBatchBytes;
         this.config = config;
         this.events = events;
         this.dedup = dedup;
@@ -95,7 +114,7 @@ public final class InputFetchContext implements FetchContext {
             pending.add(event);
             pendingKeys.addAll(keys);
             pendingBytes += event.size();
-            if (pending.size() >= MAX_BATCH_EVENTS || pendingBytes >= MAX_BATCH_BYTES) {
+            if (pending.size() >= maxBatchEvents || pendingBytes >= maxBatchBytes) {
                 flush(false);
             }
         }

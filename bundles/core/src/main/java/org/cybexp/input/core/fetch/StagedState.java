@@ -33,8 +33,8 @@ public final class StagedState implements PersistentState {
         staged.put(key, Optional.empty());
     }
 
-    /** The staged changes, for the next commit. */
-    synchronized Map<String, Optional<String>> staged() {
+    /** The staged changes, for the next commit (a removal is an empty value). */
+    public synchronized Map<String, Optional<String>> staged() {
         return new LinkedHashMap<>(staged);
     }
 

@@ -74,6 +74,10 @@ public final class InputHttpAccess implements HttpAccess {
             response = client.executeOpen(null, message, HttpClientContext.create());
         } catch (IOException e) {
             throw new IOException(request.method() + " " + request.displayUri() + " failed: " + describe(request, e), e);
+        } catch (java.util.concurrent.CancellationException e) {
+            // the call was stopped at once while the request waited for a connection: the contract is an IOException
+            throw new java.io.InterruptedIOException(request.method() + " " + request.displayUri()
+                    + " cancelled: the input is stopping");
         } finally {
             resources.unregister(cancel);
         }

@@ -13,6 +13,8 @@ import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -39,7 +41,21 @@ public final class SharedHttpClient implements AutoCloseable {
     private static final int MAX_PER_ROUTE = 5;
 
     private final Map<HttpClientSettings, CloseableHttpClient> clients = new HashMap<>();
+    private final DnsResolver dns;
     private boolean closed;
+
+    /** Clients that resolve host names with the system's resolver, as the container's do. */
+    public SharedHttpClient() {
+        this(SystemDefaultDnsResolver.INSTANCE);
+    }
+
+    /**
+     * Clients that resolve every host, redirect targets included, with {@code dns}: the plugin test kit's
+     * refuses all but loopback.
+     */
+    public SharedHttpClient(DnsResolver dns) {
+        this.dns = dns;
+    }
 
     /**
      * The client for these settings.
@@ -52,14 +68,15 @@ public final class SharedHttpClient implements AutoCloseable {
         }
         CloseableHttpClient client = clients.get(settings);
         if (client == null) {
-            client = create(settings);
+            client = create(settings, dns);
             clients.put(settings, client);
         }
         return client;
     }
 
-    private static CloseableHttpClient create(HttpClientSettings settings) throws IOException {
+    private static CloseableHttpClient create(HttpClientSettings settings, DnsResolver dns) throws IOException {
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(dns)
                 .setTlsSocketStrategy(tls(settings))
                 .setMaxConnTotal(MAX_TOTAL)
                 .setMaxConnPerRoute(MAX_PER_ROUTE)

@@ -45,6 +45,11 @@ public final class StateStore {
         return Optional.ofNullable(committed.get(key));
     }
 
+    /** Every committed key and value (a snapshot). */
+    public synchronized Map<String, String> values() {
+        return Map.copyOf(committed);
+    }
+
     /**
      * Applies changes and writes them durably; on failure the committed state is unchanged.
      *

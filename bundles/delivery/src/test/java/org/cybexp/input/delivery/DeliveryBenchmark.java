@@ -1,0 +1,210 @@
+package org.cybexp.input.delivery;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.ToDoubleFunction;
+
+import org.cybexp.input.api.Secret;
+import org.cybexp.input.delivery.sink.ApiEndpoint;
+import org.cybexp.input.delivery.sink.ApiSink;
+import org.cybexp.input.delivery.store.EventRecord;
+import org.cybexp.input.delivery.store.Outbox;
+import org.cybexp.input.delivery.store.SegmentOutbox;
+import org.cybexp.input.delivery.testing.LoopbackRawApi;
+
+/**
+ * Records per second delivered to a fast loopback {@code /raw} ({@link LoopbackRawApi}, counting only), through
+ * the real {@link DeliveryLoop} and {@link ApiSink}, with the durable {@link SegmentOutbox} and with a
+ * {@link MemoryOutbox}, for several batch sizes (records per append, i.e. per fsync of the durable outbox) and
+ * numbers of inputs (delivered concurrently, each in order). One producer thread per input appends its share as
+ * fast as it can, as the core does after each fetch, with a commit record of 16 bytes per record (the dedup
+ * keys); the time runs from the first append to the last record the receiver took. Not a test: run it through
+ * {@code bench/delivery/run.sh}.
+ *
+ * <p>Arguments: {@code [records per run] [batch sizes, e.g. 1,10,100,1000] [inputs, e.g. 1,4] [rounds]
+ * [data dir]}; defaults 30000, 1,10,100,1000, 1,4, 5, target/bench-data.
+ */
+public final class DeliveryBenchmark {
+
+    private static final int BODY_BYTES = 512;
+
+    private record Result(String outbox, int inputs, int batch, long records, double appendPerSecond,
+            double deliveredPerSecond) {
+    }
+
+    private DeliveryBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int records = args.length > 0 ? Integer.parseInt(args[0]) : 30_000;
+        int[] batches = ints(args.length > 1 ? args[1] : "1,10,100,1000");
+        int[] inputCounts = ints(args.length > 2 ? args[2] : "1,4");
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        Path dataDir = Files.createDirectories(Path.of(args.length > 4 ? args[4] : "target/bench-data"));
+
+        System.out.printf("fsync of one small append to a segment outbox in %s: %.2f ms (mean of 200)%n", dataDir,
+                fsyncMillis(dataDir));
+        try (LoopbackRawApi api = new LoopbackRawApi()) {
+            api.keepRequests(false); // a fast receiver: parses and checks every post, keeps only the count
+            for (int i = 0; i < 3; i++) { // warm-up of the JIT, the connection pool and the receiver
+                run(api, dataDir, "memory", 10_000, 10, 1);
+                run(api, dataDir, "segment", 10_000, 10, 1);
+            }
+            System.out.println();
+            System.out.println("| inputs | records per append | in-memory outbox: delivered/s | segment outbox: "
+                    + "appended/s | segment outbox: delivered/s | segment / in-memory |");
+            System.out.println("| --- | --- | --- | --- | --- | --- |");
+            for (int inputs : inputCounts) {
+                for (int batch : batches) {
+                    compare(api, dataDir, records, batch, inputs, rounds);
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs both outboxes {@code rounds} times, in turn so that both meet the same load of a shared machine, and
+     * prints a table row: the median of the runs, and the best one in parentheses.
+     */
+    private static void compare(LoopbackRawApi api, Path dataDir, int records, int batch, int inputs, int rounds)
+            throws Exception {
+        List<Result> memory = new ArrayList<>();
+        List<Result> segment = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            memory.add(run(api, dataDir, "memory", records, batch, inputs));
+            segment.add(run(api, dataDir, "segment", records, batch, inputs));
+        }
+        double memoryDelivered = median(memory, Result::deliveredPerSecond);
+        double segmentDelivered = median(segment, Result::deliveredPerSecond);
+        System.out.printf(Locale.ROOT, "| %d | %d | %,.0f (%,.0f) | %,.0f (%,.0f) | %,.0f (%,.0f) | %.2f |%n", inputs,
+                batch, memoryDelivered, best(memory, Result::deliveredPerSecond),
+                median(segment, Result::appendPerSecond), best(segment, Result::appendPerSecond),
+                segmentDelivered, best(segment, Result::deliveredPerSecond), segmentDelivered / memoryDelivered);
+    }
+
+    private static double median(List<Result> results, ToDoubleFunction<Result> value) {
+        double[] sorted = results.stream().mapToDouble(value).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    private static double best(List<Result> results, ToDoubleFunction<Result> value) {
+        return results.stream().mapToDouble(value).max().orElse(0);
+    }
+
+    private static Result run(LoopbackRawApi api, Path dataDir, String kind, int records, int batch, int inputs)
+            throws Exception {
+        Path dir = Files.createTempDirectory(dataDir, kind + "-");
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        DeliveryTiming timing = new DeliveryTiming(Clock.systemUTC(), scheduler,
+                new RetrySchedule(Duration.ofMillis(10), Math::random), Duration.ofMinutes(5));
+        ApiSink sink = ApiSink.create(new ApiEndpoint(URI.create(api.url()), Secret.of("bench-token"),
+                Duration.ofSeconds(30), Math.max(4, inputs), true, null), Clock.systemUTC());
+        DeadLetters deadLetters = new DeadLetters(dir.resolve("deadletter"));
+        List<DeliveryLoop> loops = new ArrayList<>();
+        for (int i = 0; i < inputs; i++) {
+            String name = "bench-" + i;
+            Outbox outbox = kind.equals("memory") ? new MemoryOutbox()
+                    : SegmentOutbox.open(dir.resolve("outbox").resolve(name), 0, problem -> {
+                        throw new IllegalStateException(problem);
+                    });
+            loops.add(new DeliveryLoop(name, outbox, new InputStats(), () -> sink, deadLetters, timing));
+        }
+        long perInput = records / inputs;
+        long total = perInput * inputs;
+        long acceptedBefore = api.acceptedCount();
+        List<Thread> producers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (DeliveryLoop loop : loops) {
+            Thread producer = new Thread(() -> produce(loop, perInput, batch), "bench-producer");
+            producers.add(producer);
+            producer.start();
+        }
+        for (Thread producer : producers) {
+            producer.join();
+        }
+        long appended = System.nanoTime();
+        while (api.acceptedCount() - acceptedBefore < total) {
+            Thread.sleep(1); // a benchmark's wait: the receiver's count is the end of the measured span
+        }
+        long delivered = System.nanoTime();
+        for (DeliveryLoop loop : loops) {
+            loop.stop();
+            loop.awaitStopped(Duration.ofSeconds(10));
+            loop.outbox().close();
+        }
+        sink.close();
+        scheduler.shutdownNow();
+        deleteTree(dir);
+        return new Result(kind, inputs, batch, total, total / seconds(start, appended), total / seconds(start, delivered));
+    }
+
+    /** Appends one input's records as fast as possible, each batch with its commit record, and wakes delivery. */
+    private static void produce(DeliveryLoop loop, long records, int batch) {
+        try {
+            for (long n = 0; n < records; n += batch) {
+                int size = (int) Math.min(batch, records - n);
+                List<EventRecord> events = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    events.add(EventRecord.of("bench", "org1", "bench", "UTC", "application/json", body(n + i)));
+                }
+                loop.outbox().append(events, new byte[16 * size]);
+                loop.wake();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A unique JSON record of {@link #BODY_BYTES} bytes, shaped like a PhishTank one. */
+    private static byte[] body(long n) {
+        String head = "{\"phish_id\":\"" + n + "\",\"url\":\"https://login-" + n + ".bench.example/verify\","
+                + "\"verified\":\"yes\",\"online\":\"yes\",\"target\":\"Other\",\"pad\":\"";
+        String tail = "\"}\n";
+        return (head + "x".repeat(Math.max(0, BODY_BYTES - head.length() - tail.length())) + tail)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static double fsyncMillis(Path dataDir) throws IOException {
+        Path dir = Files.createTempDirectory(dataDir, "fsync-");
+        try (SegmentOutbox outbox = SegmentOutbox.open(dir, 0, problem -> { })) {
+            List<EventRecord> one = List.of(EventRecord.of("x", "o", "t", "UTC", "text/plain", body(0)));
+            for (int i = 0; i < 20; i++) {
+                outbox.append(one);
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                outbox.append(one);
+            }
+            return (System.nanoTime() - start) / 200 / 1e6;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static double seconds(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1e9;
+    }
+
+    private static int[] ints(String list) {
+        return Arrays.stream(list.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

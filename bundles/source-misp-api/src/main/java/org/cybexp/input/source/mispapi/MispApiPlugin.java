@@ -1,0 +1,227 @@
+package org.cybexp.input.source.mispapi;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.api.InvalidConfigException;
+import org.cybexp.input.api.Secret;
+import org.cybexp.input.api.SourceInput;
+import org.cybexp.input.api.SourcePlugin;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/**
+ * The MISP API source: polls a MISP server's {@code /events/restSearch} incrementally and posts each new or
+ * changed event as its {@code {"Event": {...}}} JSON, typetag {@code misp-api}.
+ *
+ * <p>Inputs are factory configurations {@code cybexp.source.misp_api}; the container's manager opens them
+ * through {@link #open(InputConfig)}, so SCR ignores those configurations ({@link ConfigurationPolicy#IGNORE})
+ * and the designate only publishes the metatype for the web console.
+ */
+@Component(service = SourcePlugin.class, configurationPid = MispApiPlugin.PID,
+        configurationPolicy = ConfigurationPolicy.IGNORE)
+@Designate(ocd = MispApiPlugin.Config.class, factory = true)
+public final class MispApiPlugin implements SourcePlugin {
+
+    static final String NAME = "misp_api";
+    static final String PID = PID_PREFIX + NAME;
+    static final String TYPETAG = "misp-api";
+    static final long DEFAULT_PERIOD = 900;
+    static final int MAX_LIMIT = 5000;
+    /** Keys of a client certificate: refused until the container's HTTP client can present one. */
+    static final List<String> CLIENT_CERT_KEYS = List.of("client_cert", "client_key", "client_cert_password");
+
+    /**
+     * A MISP API input's configuration, as the web console shows it. Metatype turns {@code __} in a name into
+     * {@code _} (a single {@code _} would become {@code .}), hence {@code api__key} for the key {@code api_key};
+     * those keys are read by name in {@link #open(InputConfig)}.
+     */
+    @ObjectClassDefinition(name = "CYBEX-P MISP API input",
+            description = "Polls a MISP server's /events/restSearch and posts each new or changed event")
+    public @interface Config {
+
+        @AttributeDefinition(description = "Unique name of the input; defaults to the configuration file's "
+                + "instance name (cybexp.source.misp_api-NAME.cfg)", required = false)
+        String name() default "";
+
+        @AttributeDefinition(description = "CYBEX-P organisation (id or name) the events are posted for")
+        String orgid();
+
+        @AttributeDefinition(description = "CYBEX-P typetag of the posted events")
+        String typetag() default TYPETAG;
+
+        @AttributeDefinition(description = "Time zone of the records, e.g. UTC or Europe/Berlin")
+        String timezone() default "UTC";
+
+        @AttributeDefinition(description = "Seconds between two polls", min = "60")
+        long period() default DEFAULT_PERIOD;
+
+        @AttributeDefinition(description = "Whether the input runs")
+        boolean enabled() default true;
+
+        @AttributeDefinition(description = "Base URL of the MISP server, e.g. https://misp.example.org")
+        String url();
+
+        @AttributeDefinition(type = AttributeType.PASSWORD, description = "MISP API key (sent as the raw "
+                + "Authorization header); may be ${env:NAME} or ${file:/path}")
+        String api__key();
+
+        @AttributeDefinition(description = "Creator organisations (name, id or uuid) to query, one query each; "
+                + "empty for all", required = false, cardinality = 100)
+        String[] orgs() default {};
+
+        @AttributeDefinition(description = "Only published, only unpublished, or any events", options = {
+            @Option(label = "any", value = "any"), @Option(label = "published only", value = "true"),
+            @Option(label = "unpublished only", value = "false")})
+        String published() default "any";
+
+        @AttributeDefinition(description = "MISP tags the events must carry (a leading ! excludes a tag)",
+                required = false, cardinality = 100)
+        String[] tags() default {};
+
+        @AttributeDefinition(description = "Events per restSearch page", min = "1", max = "5000")
+        int limit() default 100;
+
+        @AttributeDefinition(description = "How far back the first poll goes: e.g. 30d, 12h, 90m, 3600 "
+                + "(seconds), or all")
+        String initial__lookback() default "30d";
+
+        @AttributeDefinition(description = "Verify the server's TLS certificate and host name")
+        boolean verify__tls() default true;
+
+        @AttributeDefinition(description = "PEM file of the CAs to trust instead of the system's",
+                required = false)
+        String ca__file() default "";
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String defaultTypetag() {
+        return TYPETAG;
+    }
+
+    @Override
+    public long defaultPeriodSeconds() {
+        return DEFAULT_PERIOD;
+    }
+
+    @Override
+    public SourceInput open(InputConfig config) throws InvalidConfigException {
+        refuseClientCertificate(config);
+        Config typed = config.as(Config.class);
+        URI endpoint = restSearchUri(config.require("url"));
+        Secret key = apiKey(config);
+        int limit = typed.limit();
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new InvalidConfigException("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
+        }
+        Lookback lookback = Lookback.parse(config.getString("initial_lookback", "30d"));
+        RestSearchQuery query = new RestSearchQuery(limit, publishedFilter(config),
+                values("tags", typed.tags()));
+        return new MispApiInput(endpoint, key, orgs(typed.orgs()), query, lookback);
+    }
+
+    /** The restSearch endpoint under the configured base URL; the message never repeats the URL. */
+    static URI restSearchUri(String text) throws InvalidConfigException {
+        URI base;
+        try {
+            base = new URI(text.strip());
+        } catch (URISyntaxException e) {
+            throw new InvalidConfigException("url", "is not a valid URL (" + e.getReason() + ")");
+        }
+        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new InvalidConfigException("url", "must be an http or https URL");
+        }
+        if (base.getHost() == null) {
+            throw new InvalidConfigException("url", "has no host");
+        }
+        if (base.getRawUserInfo() != null) {
+            throw new InvalidConfigException("url", "must not hold credentials; give the key in api_key");
+        }
+        if (base.getRawQuery() != null || base.getRawFragment() != null) {
+            throw new InvalidConfigException("url", "must be the server's base URL, without ? or #");
+        }
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (path.endsWith("/events/restSearch")) {
+            path = path.substring(0, path.length() - "/events/restSearch".length());
+        }
+        return URI.create(scheme + "://" + base.getRawAuthority() + path + "/events/restSearch");
+    }
+
+    /**
+     * The key, required only for an enabled input so that a shipped, disabled example configuration can leave
+     * it empty. A key with whitespace inside would be sent as a broken header: refused without repeating it.
+     */
+    private static Secret apiKey(InputConfig config) throws InvalidConfigException {
+        Secret key = config.getSecret("api_key");
+        if (key.isEmpty() && config.enabled()) {
+            throw new InvalidConfigException("api_key", "is required");
+        }
+        if (key.reveal().chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw new InvalidConfigException("api_key", "must be one word without spaces or line breaks");
+        }
+        return key;
+    }
+
+    private static void refuseClientCertificate(InputConfig config) throws InvalidConfigException {
+        for (String key : CLIENT_CERT_KEYS) {
+            if (config.get(key).isPresent()) {
+                throw new InvalidConfigException(key, "client certificates are not supported yet: the "
+                        + "container's HTTP client cannot present one (use verify_tls and ca_file for the server)");
+            }
+        }
+    }
+
+    /** Read by hand so that a bad value is refused naming the key; yes/no/1/0 accepted as for booleans. */
+    private static Optional<Boolean> publishedFilter(InputConfig config) throws InvalidConfigException {
+        String value = config.getString("published", "any").toLowerCase(Locale.ROOT);
+        if (value.equals("any")) {
+            return Optional.empty();
+        }
+        return Optional.of(config.getBoolean("published", false));
+    }
+
+    /** The orgs to query, duplicates dropped; one empty entry stands for "all organisations". */
+    private static List<String> orgs(String[] configured) throws InvalidConfigException {
+        List<String> orgs = values("orgs", configured);
+        List<String> queries = new ArrayList<>(orgs);
+        if (queries.isEmpty()) {
+            queries.add("");
+        }
+        return queries;
+    }
+
+    private static List<String> values(String key, String[] configured) throws InvalidConfigException {
+        Set<String> values = new LinkedHashSet<>();
+        for (String value : configured == null ? new String[0] : configured) {
+            String trimmed = value == null ? "" : value.strip();
+            if (trimmed.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidConfigException(key, "holds a value with control characters");
+            }
+            if (!trimmed.isEmpty()) {
+                values.add(trimmed);
+            }
+        }
+        return List.copyOf(values);
+    }
+}

@@ -1,0 +1,80 @@
+package org.cybexp.input.source.mispfile;
+
+import org.cybexp.input.api.FetchContext;
+import org.cybexp.input.source.misp.MispElement;
+import org.cybexp.input.source.misp.MispEvent;
+
+/**
+ * One look at the directory: emits the events read, checkpoints every few elements together with the resume
+ * point, and counts what it saw for the status line.
+ */
+final class FileRun {
+
+    private final FetchContext ctx;
+    private final ResumePoint resume;
+    private final int checkpointEvery;
+
+    private String position = "";
+    int events;
+    int fresh;
+    int malformed;
+    int repaired;
+
+    FileRun(FetchContext ctx, int checkpointEvery) {
+        this.ctx = ctx;
+        this.resume = new ResumePoint(ctx.state());
+        this.checkpointEvery = checkpointEvery;
+    }
+
+    ResumePoint resume() {
+        return resume;
+    }
+
+    /** Emits an event (dropped by the container if this version was posted before) or reports a bad element. */
+    void emit(MispElement element, String where) {
+        if (element instanceof MispEvent event) {
+            events++;
+            if (event.repaired()) {
+                repaired++;
+            }
+            if (!ctx.seen(event.dedupKey())) {
+                fresh++;
+            }
+            ctx.emit(event.toEvent());
+        } else if (element instanceof MispElement.Malformed bad) {
+            malformed(where + ": " + bad.reason(), bad.sample());
+        }
+    }
+
+    void malformed(String reason, byte[] sample) {
+        malformed++;
+        ctx.malformed(reason, sample);
+    }
+
+    /**
+     * After an element: every {@code checkpointEvery} elements, stores the events so far with the resume
+     * point and shows the progress.
+     *
+     * @return true if a stop was requested: the caller returns, and the next run resumes here
+     */
+    boolean advance(String id, long done, long total, int problems, String name) {
+        if (done % checkpointEvery != 0) {
+            return false;
+        }
+        resume.stage(id, done, problems);
+        ctx.checkpoint();
+        position = name + " at " + done + "/" + total;
+        ctx.progress(name + ": " + done + "/" + total + " events");
+        return ctx.stopRequested();
+    }
+
+    /** Where the last checkpoint inside an entry stood, e.g. {@code big.json at 6/10}. */
+    String position() {
+        return position;
+    }
+
+    /** The entry is read through: a restart before it leaves the directory skips all of it. */
+    void finish(String id, long done, int problems) {
+        resume.stage(id, done, problems);
+    }
+}

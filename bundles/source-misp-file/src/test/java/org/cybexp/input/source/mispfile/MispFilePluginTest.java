@@ -1,0 +1,79 @@
+package org.cybexp.input.source.mispfile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.api.InvalidConfigException;
+import org.cybexp.input.testkit.InputConfigs;
+import org.junit.jupiter.api.Test;
+
+class MispFilePluginTest {
+
+    private static InvalidConfigException refused(String key, String value) {
+        Map<String, Object> properties = new HashMap<>(Map.of("orgid", "org1", "directory", "/srv/misp"));
+        if (value == null) {
+            properties.remove(key);
+        } else {
+            properties.put(key, value);
+        }
+        return assertThrows(InvalidConfigException.class,
+                () -> new MispFilePlugin().open(InputConfigs.of(new MispFilePlugin(), "files", properties)));
+    }
+
+    @Test
+    void namesAndDefaultsFollowTheDesign() throws Exception {
+        MispFilePlugin plugin = new MispFilePlugin();
+        assertEquals("misp_file", plugin.name());
+        assertEquals("cybexp.source.misp_file", MispFilePlugin.PID);
+        assertEquals("misp-api", plugin.defaultTypetag());
+        assertEquals(Duration.ofSeconds(60), InputConfigs.of(plugin, "files",
+                Map.of("orgid", "org1", "directory", "/srv/misp")).period());
+        assertEquals("MispFileInput[/srv/misp]", plugin.open(InputConfigs.of(plugin, "files",
+                Map.of("orgid", "org1", "directory", "/srv/misp/./x/.."))).toString());
+    }
+
+    @Test
+    void badValuesAreRefusedNamingTheKey() {
+        assertEquals("directory: is required", refused("directory", null).getMessage());
+        assertEquals("min_age: must be 0 or more seconds, got -1", refused("min_age", "-1").getMessage());
+        assertEquals("checkpoint_every: must be between 1 and 1000000, got 0",
+                refused("checkpoint_every", "0").getMessage());
+        assertEquals("checkpoint_every: must be a whole number, got 'often'",
+                refused("checkpoint_every", "often").getMessage());
+    }
+
+    @Test
+    void aRelativeDirectoryIsUnderTheInstallation() throws Exception {
+        assertEquals(Path.of("/opt/cybexp-input/data/misp-import"),
+                MispFilePlugin.directory("data/misp-import", "/opt/cybexp-input"));
+        assertEquals(Path.of("/srv/drop"), MispFilePlugin.directory("/srv/drop", "/opt/cybexp-input"));
+        assertEquals(Path.of("data/misp-import").toAbsolutePath(), MispFilePlugin.directory("data/misp-import", ""));
+        assertEquals("MispFileInput[/opt/cybexp-input/drop]", new MispFilePlugin("/opt/cybexp-input")
+                .open(InputConfigs.of(new MispFilePlugin(), "files", Map.of("orgid", "o", "directory", "drop")))
+                .toString());
+    }
+
+    @Test
+    void theShippedDefaultInputIsValidAndDisabled() throws Exception {
+        Properties shipped = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("../../felix-config/cybexp.source.misp_file-misp_file.cfg"))) {
+            shipped.load(in);
+        }
+        Map<String, Object> properties = new HashMap<>();
+        shipped.stringPropertyNames().forEach(key -> properties.put(key, shipped.getProperty(key)));
+        InputConfig config = InputConfigs.of(new MispFilePlugin(), "misp_file", properties);
+
+        assertEquals(false, config.enabled());
+        assertEquals("misp_file", config.name());
+        new MispFilePlugin().open(config);
+    }
+}
