@@ -32,7 +32,8 @@ public record CoreInputSettings(Duration minInterval, Duration fetchTimeout, int
                 Duration.ofSeconds(seconds(config, "fetch_timeout", 3600, 1)),
                 (int) Math.min(Integer.MAX_VALUE, seconds(config, "dedup_ttl_days", 180, 1)),
                 new InputHttpSettings(
-                        new HttpClientSettings(config.getBoolean("verify_tls", true), caFile(config), proxy(config)),
+                        new HttpClientSettings(config.getBoolean("verify_tls", true), caFile(config), proxy(config),
+                                clientCert(config), config.getString("client_cert_password", "")),
                         config.getString("user_agent", DEFAULT_USER_AGENT),
                         Duration.ofSeconds(seconds(config, "http_timeout", 60, 1))));
     }
@@ -60,6 +61,14 @@ public record CoreInputSettings(Duration minInterval, Duration fetchTimeout, int
         String path = config.getString("ca_file", "");
         if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
             throw new InvalidConfigException("ca_file", "'" + path + "' is not a readable PEM file");
+        }
+        return path;
+    }
+
+    private static String clientCert(InputConfig config) throws InvalidConfigException {
+        String path = config.getString("client_cert", "");
+        if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
+            throw new InvalidConfigException("client_cert", "'" + path + "' is not a readable PKCS#12 file");
         }
         return path;
     }

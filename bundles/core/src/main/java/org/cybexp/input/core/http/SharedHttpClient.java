@@ -25,6 +25,7 @@ import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.ssl.SSLContextBuilder;
 import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.TimeValue;
 import org.slf4j.Logger;
@@ -97,32 +98,60 @@ public final class SharedHttpClient implements AutoCloseable {
     }
 
     private static TlsSocketStrategy tls(HttpClientSettings settings) throws IOException {
+        SSLContextBuilder context = SSLContexts.custom();
+        if (!settings.clientCert().isEmpty()) {
+            clientKey(context, settings);
+        }
         if (!settings.verifyTls()) {
             LOG.warn("TLS verification is off for some inputs (verify_tls = false): their servers are not"
                     + " authenticated");
             return ClientTlsStrategyBuilder.create()
-                    .setSslContext(trustAll())
+                    .setSslContext(build(context, () -> context.loadTrustMaterial(null, (chain, authType) -> true)))
                     .setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
                     .setHostnameVerifier(NoopHostnameVerifier.INSTANCE)
                     .buildClassic();
         }
         if (!settings.caFile().isEmpty()) {
-            return ClientTlsStrategyBuilder.create().setSslContext(trusting(Path.of(settings.caFile())))
-                    .buildClassic();
+            KeyStore cas = trusting(Path.of(settings.caFile()));
+            return ClientTlsStrategyBuilder.create().setSslContext(build(context,
+                    () -> context.loadTrustMaterial(cas, null))).buildClassic();
+        }
+        if (!settings.clientCert().isEmpty()) {
+            return ClientTlsStrategyBuilder.create().setSslContext(build(context, () -> { })).buildClassic();
         }
         return DefaultClientTlsStrategy.createSystemDefault();
     }
 
-    private static SSLContext trustAll() throws IOException {
+    /** What adds trust material to a context; may fail like the JDK's key store calls do. */
+    private interface TrustStep {
+        void apply() throws GeneralSecurityException;
+    }
+
+    private static SSLContext build(SSLContextBuilder context, TrustStep trust) throws IOException {
         try {
-            return SSLContexts.custom().loadTrustMaterial(null, (chain, authType) -> true).build();
+            trust.apply(); // none added: the JVM's default CAs
+            return context.build();
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS", e);
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** The client's key and certificate for servers that ask for one (e.g. a MISP behind mutual TLS). */
+    private static void clientKey(SSLContextBuilder context, HttpClientSettings settings) throws IOException {
+        char[] password = settings.clientCertPassword().toCharArray();
+        try (InputStream in = Files.newInputStream(Path.of(settings.clientCert()))) {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(in, password);
+            context.loadKeyMaterial(keys, password);
+        } catch (GeneralSecurityException | IOException e) {
+            // the message names the file only: the password is never part of it
+            throw new IOException("client_cert " + settings.clientCert() + " is not a PKCS#12 file this password "
+                    + "opens", e);
         }
     }
 
     /** A context trusting only the CAs of a PEM file, like {@code curl --cacert}. */
-    private static SSLContext trusting(Path pemFile) throws IOException {
+    private static KeyStore trusting(Path pemFile) throws IOException {
         try (InputStream in = Files.newInputStream(pemFile)) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -133,7 +162,7 @@ public final class SharedHttpClient implements AutoCloseable {
             if (index == 0) {
                 throw new IOException("ca_file " + pemFile + " holds no certificate");
             }
-            return SSLContexts.custom().loadTrustMaterial(store, null).build();
+            return store;
         } catch (GeneralSecurityException e) {
             throw new IOException("ca_file " + pemFile + " is not a PEM file of certificates", e);
         }

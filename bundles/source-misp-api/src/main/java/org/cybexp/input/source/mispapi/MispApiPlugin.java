@@ -41,7 +41,8 @@ public final class MispApiPlugin implements SourcePlugin {
     static final long DEFAULT_PERIOD = 900;
     static final int MAX_LIMIT = 5000;
     /** Keys of a client certificate: refused until the container's HTTP client can present one. */
-    static final List<String> CLIENT_CERT_KEYS = List.of("client_cert", "client_key", "client_cert_password");
+    /** A PEM key beside a PEM certificate (MISP's PyMISP style) is not read: the core takes one PKCS#12 file. */
+    static final List<String> CLIENT_CERT_KEYS = List.of("client_key");
 
     /**
      * A MISP API input's configuration, as the web console shows it. Metatype turns {@code __} in a name into
@@ -186,8 +187,9 @@ public final class MispApiPlugin implements SourcePlugin {
     private static void refuseClientCertificate(InputConfig config) throws InvalidConfigException {
         for (String key : CLIENT_CERT_KEYS) {
             if (config.get(key).isPresent()) {
-                throw new InvalidConfigException(key, "client certificates are not supported yet: the "
-                        + "container's HTTP client cannot present one (use verify_tls and ca_file for the server)");
+                throw new InvalidConfigException(key, "give the client key and certificate as one PKCS#12 file in "
+                        + "client_cert (with client_cert_password), e.g. made by 'openssl pkcs12 -export -in "
+                        + "client.pem -inkey client.key -out client.p12'");
             }
         }
     }

@@ -80,8 +80,10 @@ class MispApiPluginTest {
                 refused("initial_lookback", "a month").getMessage());
         assertEquals("published: must be true or false, got 'sometimes'",
                 refused("published", "sometimes").getMessage());
-        assertTrue(refused("client_cert", "/etc/misp/client.pem").getMessage()
-                .startsWith("client_cert: client certificates are not supported yet"));
+        assertTrue(refused("client_key", "/etc/misp/client.key").getMessage()
+                .startsWith("client_key: give the client key and certificate as one PKCS#12 file in client_cert"));
+        assertEquals("client_cert: '/etc/misp/none.p12' is not a readable PKCS#12 file",
+                refused("client_cert", "/etc/misp/none.p12").getMessage());
     }
 
     @Test
