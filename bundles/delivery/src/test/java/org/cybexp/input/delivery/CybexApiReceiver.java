@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.cybexp.input.delivery.testing.LoopbackRawApi;
+import org.cybexp.input.testkit.LoopbackRawApi;
 
 /**
  * The loopback {@code /raw} of these tests ({@link LoopbackRawApi}, any bearer token) with scripted answers whose

@@ -21,7 +21,7 @@ import org.cybexp.input.delivery.sink.ApiSink;
 import org.cybexp.input.delivery.store.EventRecord;
 import org.cybexp.input.delivery.store.Outbox;
 import org.cybexp.input.delivery.store.SegmentOutbox;
-import org.cybexp.input.delivery.testing.LoopbackRawApi;
+import org.cybexp.input.testkit.LoopbackRawApi;
 
 /**
  * Records per second delivered to a fast loopback {@code /raw} ({@link LoopbackRawApi}, counting only), through

@@ -37,7 +37,7 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.delivery.store.InputFolder;
 import org.cybexp.input.delivery.store.SegmentOutbox;
-import org.cybexp.input.delivery.testing.LoopbackRawApi;
+import org.cybexp.input.testkit.LoopbackRawApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

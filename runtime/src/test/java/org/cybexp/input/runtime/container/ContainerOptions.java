@@ -4,7 +4,6 @@ import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.streamBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
@@ -16,10 +15,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-import org.cybexp.input.delivery.testing.LoopbackRawApi;
+import org.cybexp.input.testkit.LoopbackRawApi;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.tinybundles.InnerClassStrategy;
-import org.ops4j.pax.tinybundles.TinyBundles;
 
 /**
  * Pax Exam options that boot the real distribution: every bundle of {@code runtime/target/cybexp-input/bundle}
@@ -68,28 +65,17 @@ final class ContainerOptions {
         }
         options.add(bundle(jar("cybexp.it.hamcrest")));
         options.add(bundle(jar("cybexp.it.awaitility")));
-        options.add(loopbackRawApi());
+        options.add(testKit());
         options.add(junitBundles());
         return options.toArray(Option[]::new);
     }
 
     /**
-     * The delivery tests' loopback {@code /raw} ({@link LoopbackRawApi}, JDK only; {@link RawReceiver} extends it),
-     * as a bundle exporting its package: it comes in a test-jar, not in the probe built from test-classes.
+     * The test kit as a bundle: the probe's loopback servers ({@link LoopbackRawApi}, which {@link RawReceiver}
+     * extends, and the websocket server) come from it, not from the probe built from test-classes.
      */
-    private static Option loopbackRawApi() throws IOException {
-        String pkg = LoopbackRawApi.class.getPackageName();
-        try {
-            return streamBundle(TinyBundles.bundle()
-                    .addClass(LoopbackRawApi.class, InnerClassStrategy.ALL)
-                    .addClass(Class.forName(pkg + ".MultipartForm"))
-                    .setHeader("Bundle-ManifestVersion", "2")
-                    .setHeader("Bundle-SymbolicName", pkg)
-                    .setHeader("Export-Package", pkg)
-                    .build(TinyBundles.rawBuilder()));
-        } catch (ClassNotFoundException e) {
-            throw new IOException("the delivery test-jar is not on the class path", e);
-        }
+    private static Option testKit() {
+        return bundle(jar("cybexp.it.testkit"));
     }
 
     /**

@@ -2,7 +2,7 @@ package org.cybexp.input.runtime.container;
 
 import java.io.IOException;
 
-import org.cybexp.input.delivery.testing.LoopbackRawApi;
+import org.cybexp.input.testkit.LoopbackRawApi;
 
 /**
  * The CYBEX-P {@code /raw} of the end-to-end tests: the delivery tests' fault-injecting loopback endpoint

@@ -3,7 +3,6 @@ package org.cybexp.input.runtime.container;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,6 @@ import org.junit.runner.RunWith;
 import org.junit.runners.MethodSorters;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -72,8 +70,7 @@ public class WebSocketIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        return OptionUtils.combine(ContainerOptions.boot("websocket"),
-                bundle(Path.of(System.getProperty("cybexp.it.testkit")).toUri().toString()));
+        return ContainerOptions.boot("websocket"); // with the test kit, whose websocket server the probe uses
     }
 
     @Before

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.cybexp.input.runtime.container.Await;
-import org.cybexp.input.runtime.container.Distribution;
+import org.cybexp.input.testkit.Distribution;
 import org.cybexp.input.runtime.container.RawReceiver;
 import org.cybexp.input.testkit.LoopbackFeedServer;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package org.cybexp.input.delivery.testing;
+package org.cybexp.input.testkit;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

@@ -1,4 +1,4 @@
-package org.cybexp.input.delivery.testing;
+package org.cybexp.input.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.cybexp.input.delivery.testing.LoopbackRawApi.Part;
-import org.cybexp.input.delivery.testing.LoopbackRawApi.Post;
+import org.cybexp.input.testkit.LoopbackRawApi.Part;
+import org.cybexp.input.testkit.LoopbackRawApi.Post;
+
 
 /**
  * Parses a multipart/form-data body (RFC 7578) byte-exactly: parts in order, each with its name, file name,

@@ -1,4 +1,4 @@
-package org.cybexp.input.delivery.testing;
+package org.cybexp.input.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.cybexp.input.delivery.testing.LoopbackRawApi.Outcome;
-import org.cybexp.input.delivery.testing.LoopbackRawApi.Post;
+import org.cybexp.input.testkit.LoopbackRawApi.Outcome;
+import org.cybexp.input.testkit.LoopbackRawApi.Post;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

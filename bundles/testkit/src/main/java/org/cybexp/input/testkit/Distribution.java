@@ -1,4 +1,4 @@
-package org.cybexp.input.runtime.container;
+package org.cybexp.input.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,10 +15,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A private copy of the built distribution ({@code runtime/target/cybexp-input}, system property
- * {@code cybexp.dist}) in a temporary folder, driven through its real {@code bin/cybexp-input} as a user would:
- * from an unrelated working folder, with only {@code JAVA_HOME} set. Closing it stops a daemon still running
- * (forcibly as a last resort) and deletes both folders.
+ * Runs a plugin in a real container: a private copy of a built distribution ({@code runtime/target/cybexp-input}
+ * of this project, or an unpacked release) in a temporary folder, driven through its real
+ * {@code bin/cybexp-input} as a user would, from an unrelated working folder with only {@code JAVA_HOME} set.
+ * Typical use in a plugin's integration test, with {@link LoopbackRawApi} as the CYBEX-P API:
+ * <pre>{@code
+ * try (LoopbackRawApi api = new LoopbackRawApi("token");
+ *      Distribution dist = Distribution.copyOf(Path.of(System.getProperty("cybexp.dist")), "my-plugin-it")) {
+ *     dist.configure("cybexp.api.cfg", "url = " + api.url() + "\ntoken = token\n");
+ *     dist.deploy(Path.of("target/my-plugin.jar"));
+ *     dist.configure("cybexp.source.myplugin-main.cfg", "orgid = org1\nurl = ...\n");
+ *     dist.cli("start");
+ *     // poll api.posts() with a deadline, check dist.cli("status", "--json")
+ * }
+ * }</pre>
+ * Closing it stops a daemon still running (forcibly as a last resort) and deletes both folders.
  */
 public final class Distribution implements AutoCloseable {
 
@@ -36,11 +47,37 @@ public final class Distribution implements AutoCloseable {
         this.elsewhere = elsewhere;
     }
 
-    /** Copies the built distribution into a new temporary home. */
+    /** Copies the distribution named by the system property {@code cybexp.dist} into a new temporary home. */
     public static Distribution copyOfBuilt(String prefix) throws IOException {
+        return copyOf(Path.of(System.getProperty("cybexp.dist")), prefix);
+    }
+
+    /** Copies a distribution folder into a new temporary home. */
+    public static Distribution copyOf(Path distribution, String prefix) throws IOException {
+        if (!Files.isRegularFile(distribution.resolve("bin/cybexp-input"))) {
+            throw new IOException(distribution + " is not a cybexp-input distribution (no bin/cybexp-input)");
+        }
         Path home = Files.createTempDirectory(prefix);
-        copyTree(Path.of(System.getProperty("cybexp.dist")), home);
+        copyTree(distribution, home);
         return new Distribution(home, Files.createTempDirectory(prefix + "-cwd"));
+    }
+
+    /** Drops a plugin jar into {@code deploy/} (a running container installs it within about two seconds). */
+    public Path deploy(Path pluginJar) throws IOException {
+        Path target = home.resolve("deploy").resolve(pluginJar.getFileName());
+        Path tmp = target.resolveSibling("." + pluginJar.getFileName() + ".tmp");
+        Files.copy(pluginJar, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    /** Writes {@code etc/<file>} atomically, so the container never reads half of it. */
+    public Path configure(String file, String content) throws IOException {
+        Path target = home.resolve("etc").resolve(file);
+        Path tmp = target.resolveSibling("." + file + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
     }
 
     /** The distribution's home folder ({@code bin/}, {@code etc/}, {@code deploy/}, {@code data/}). */
