@@ -10,6 +10,14 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@link FetchContext#stopRequested()}; if it returns or throws before that, the container calls it again after
  * a backoff.
  *
+ * <p>A listener (syslog, upload, a line listener) is a streaming input that binds its port in
+ * {@link #fetch(FetchContext)}, never in {@link SourcePlugin#open(InputConfig)} nor in a constructor, and
+ * releases it before {@code fetch} returns. The container guarantees that the previous instance of an input
+ * (before a configuration edit, a plugin update or a restart) has returned from {@code fetch} and was
+ * {@linkplain #close() closed} before the new instance's {@code fetch} is called, so the new one can bind the
+ * same port. It may emit from many threads (see {@link FetchContext}); it answers its senders only after
+ * {@link FetchContext#emitDurably(Event)} said {@link EmitResult#STORED}.
+ *
  * <p>Events emitted during a call are stored durably before the state staged in the same call is committed
  * (see {@link FetchContext#checkpoint()}). If the call throws, events already checkpointed stay stored and the
  * staged state after the last checkpoint is discarded, so the next call starts from the last safe point.

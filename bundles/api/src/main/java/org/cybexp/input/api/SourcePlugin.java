@@ -27,6 +27,9 @@ public interface SourcePlugin {
      * timezone, period, enabled) are already validated by the container.
      *
      * @param config the input's configuration
+     * <p>Must not bind ports nor open connections: the input this one replaces may still hold them until it is
+     * closed. Do that in {@link SourceInput#fetch(FetchContext)}.
+     *
      * @return the input, not yet running; the container calls it from its own threads
      * @throws InvalidConfigException if a key is missing or invalid; the message names the key and is shown to
      *         the user, so it must not contain secrets

@@ -7,9 +7,15 @@
  * {@link org.cybexp.input.api.SourceInput} with a {@link org.cybexp.input.api.FetchContext}. The container does
  * everything else: scheduling, rate limits, backoff, dedup storage, the durable outbox and posting to CYBEX-P.
  * A plugin never sleeps, never retries and never posts by itself.
+ *
+ * <p>1.2 adds what listeners need: a thread-safe {@code emit} by contract,
+ * {@link org.cybexp.input.api.FetchContext#emitDurably(Event)} (the answer to a sender follows the disk),
+ * {@link org.cybexp.input.api.FetchContext#accepting()} (back-pressure without blocking),
+ * {@link org.cybexp.input.api.FetchContext#network()} (client and server TLS contexts from the input's keys),
+ * and events that carry their own {@code orgid}, {@code typetag}, {@code timezone} and {@code name}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.cybexp.input.api;
 
 import org.osgi.annotation.bundle.Export;
