@@ -8,9 +8,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import org.cybexp.input.api.EmitResult;
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.FetchContext;
 import org.cybexp.input.api.HttpAccess;
@@ -112,6 +114,24 @@ public final class InMemoryFetchContext implements FetchContext {
             }
             notifyAll();
         }
+    }
+
+    /** Records the event as emitted once the core stored it, before the plugin sees its stage complete. */
+    @Override
+    public CompletionStage<EmitResult> emitDurably(Event event) {
+        return call.emitDurably(event).whenComplete((result, failure) -> {
+            if (result == EmitResult.STORED) {
+                synchronized (this) {
+                    emitted.add(event);
+                    notifyAll();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean accepting() {
+        return call.accepting();
     }
 
     @Override

@@ -8,6 +8,7 @@ public final class FetchCounters {
     final AtomicLong fetched = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong malformed = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
     private volatile String detail = "";
     private volatile boolean backPressure;
 
@@ -24,6 +25,11 @@ public final class FetchCounters {
     /** Records the plugin skipped as malformed. */
     public long malformed() {
         return malformed.get();
+    }
+
+    /** Events a listener could not store because the outbox was over its cap (its sender was told to retry). */
+    public long refused() {
+        return refused.get();
     }
 
     /** The plugin's last progress line. */

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
+import org.cybexp.input.api.EmitResult;
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.FetchContext;
 import org.cybexp.input.api.HttpAccess;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The {@link FetchContext} of one fetch call. Emitted events are buffered and flushed to the {@link EventStore}
  * in batches; only after a batch is stored are its dedup keys committed, and only at a checkpoint is the staged
  * state committed, so a cursor never runs ahead of the stored data. Thread-safe: streaming plugins may emit
- * from their own callback threads.
+ * from their own callback threads. Durable emits are stored by one storing thread in groups
+ * ({@link DurableEmits}), so a listener's answer to its sender follows the disk without an fsync per event.
  */
 public final class InputFetchContext implements FetchContext {
 
@@ -56,6 +60,8 @@ public final class InputFetchContext implements FetchContext {
     private final FetchResources resources = new FetchResources();
     private final int maxBatchEvents;
     private final long maxBatchBytes;
+    private final EventMetadataPolicy metadata;
+    private final DurableEmits durable;
 
     private final List<Event> pending = new ArrayList<>();
     private final Set<DedupKey> pendingKeys = new HashSet<>();
@@ -89,6 +95,8 @@ public final class InputFetchContext implements FetchContext {
         this.counters = counters;
         this.clock = clock;
         this.httpProvider = httpProvider;
+        this.metadata = EventMetadataPolicy.of(config);
+        this.durable = new DurableEmits("cybexp-store-" + config.name(), this::storeGroup);
     }
 
     @Override
@@ -101,23 +109,82 @@ public final class InputFetchContext implements FetchContext {
         if (stop.immediate()) {
             throw new StopRequestedException();
         }
+        metadata.check(event);
         synchronized (this) {
             if (ended) {
                 throw new StopRequestedException();
             }
-            List<DedupKey> keys = event.dedupKeys().stream().map(DedupKey::of).toList();
-            if (!keys.isEmpty() && keys.stream().allMatch(this::seenKey)) {
-                keys.forEach(dedup::refresh);
-                counters.duplicates.incrementAndGet();
-                return;
-            }
-            pending.add(event);
-            pendingKeys.addAll(keys);
-            pendingBytes += event.size();
-            if (pending.size() >= maxBatchEvents || pendingBytes >= maxBatchBytes) {
-                flush(false);
+            if (buffer(event) && pending.size() >= maxBatchEvents || pendingBytes >= maxBatchBytes) {
+                flush(false, true);
             }
         }
+    }
+
+    @Override
+    public CompletionStage<EmitResult> emitDurably(Event event) {
+        if (stop.immediate()) {
+            return CompletableFuture.failedFuture(new StopRequestedException());
+        }
+        try {
+            metadata.check(event);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!events.accepting(config.name())) {
+            counters.refused.incrementAndGet();
+            return CompletableFuture.completedFuture(EmitResult.REFUSED_FULL);
+        }
+        return durable.submit(event);
+    }
+
+    /**
+     * Stores one group of durable emits, with the events buffered by {@link #emit} so far, in one append, then
+     * completes their stages, outside the lock (their callbacks answer senders). The outbox cap is not waited
+     * for: it was checked when each was emitted, and a cap is soft.
+     */
+    private void storeGroup(List<DurableEmits.Pending> group) {
+        List<EmitResult> results = new ArrayList<>(group.size());
+        RuntimeException failure = null;
+        synchronized (this) {
+            if (ended) {
+                failure = new StopRequestedException();
+            } else {
+                for (DurableEmits.Pending each : group) {
+                    results.add(buffer(each.event()) ? EmitResult.STORED : EmitResult.DUPLICATE);
+                }
+                try {
+                    flush(false, false);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+        }
+        for (int i = 0; i < group.size(); i++) {
+            if (failure != null) {
+                group.get(i).result().completeExceptionally(failure);
+            } else {
+                group.get(i).result().complete(results.get(i));
+            }
+        }
+    }
+
+    /** Adds an event to the pending batch unless all its keys were seen; false for a duplicate. */
+    private boolean buffer(Event event) {
+        List<DedupKey> keys = event.dedupKeys().stream().map(DedupKey::of).toList();
+        if (!keys.isEmpty() && keys.stream().allMatch(this::seenKey)) {
+            keys.forEach(dedup::refresh);
+            counters.duplicates.incrementAndGet();
+            return false;
+        }
+        pending.add(event);
+        pendingKeys.addAll(keys);
+        pendingBytes += event.size();
+        return true;
+    }
+
+    @Override
+    public boolean accepting() {
+        return !stop.requested() && events.accepting(config.name());
     }
 
     @Override
@@ -139,20 +206,23 @@ public final class InputFetchContext implements FetchContext {
         if (stop.immediate()) {
             throw new StopRequestedException();
         }
-        flush(true);
+        flush(true, true);
     }
 
     /**
      * Stores the buffered events and their commit (dedup keys, and the staged state when {@code withState}) in
-     * one durable append, then applies the commit to the stores.
+     * one durable append, then applies the commit to the stores; {@code waitForRoom} holds it while the
+     * outbox is over its cap (back-pressure).
      */
-    private void flush(boolean withState) {
+    private void flush(boolean withState, boolean waitForRoom) {
         Map<String, Optional<String>> changes = withState ? state.staged() : Map.of();
         if (pending.isEmpty() && pendingKeys.isEmpty() && changes.isEmpty()) {
             commitRefreshes();
             return;
         }
-        awaitRoom();
+        if (waitForRoom) {
+            awaitRoom();
+        }
         BatchCommit commit = BatchCommit.next(stateStore, pendingKeys, changes);
         try {
             events.append(config, List.copyOf(pending), commit.encode());
@@ -293,8 +363,12 @@ public final class InputFetchContext implements FetchContext {
         state.clear();
     }
 
-    /** Ends the call: closes its resources; later emits are refused. */
+    /**
+     * Ends the call: stores the durable emits still queued (their emitters may be waiting to answer), closes its
+     * resources; later emits are refused.
+     */
     public void end() {
+        durable.close(); // outside the lock: the storing thread needs it to store what is queued
         synchronized (this) {
             ended = true;
             if (malformedThisCall > MALFORMED_LOGGED) {
