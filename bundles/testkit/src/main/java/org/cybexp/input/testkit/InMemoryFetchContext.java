@@ -130,6 +130,11 @@ public final class InMemoryFetchContext implements FetchContext {
     }
 
     @Override
+    public org.cybexp.input.api.Network network() {
+        throw new UnsupportedOperationException("network() lands with the TLS branch");
+    }
+
+    @Override
     public boolean accepting() {
         return call.accepting();
     }

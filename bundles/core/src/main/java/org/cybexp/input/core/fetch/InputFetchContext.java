@@ -183,6 +183,11 @@ public final class InputFetchContext implements FetchContext {
     }
 
     @Override
+    public org.cybexp.input.api.Network network() {
+        throw new UnsupportedOperationException("network() lands with the TLS branch");
+    }
+
+    @Override
     public boolean accepting() {
         return !stop.requested() && events.accepting(config.name());
     }
