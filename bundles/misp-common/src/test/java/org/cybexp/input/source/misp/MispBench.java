@@ -157,6 +157,23 @@ public final class MispBench {
             }
         }
 
+        /** Counted like {@link #emit}: a benchmark measures parsing, not the disk. */
+        @Override
+        public java.util.concurrent.CompletionStage<org.cybexp.input.api.EmitResult> emitDurably(Event event) {
+            emit(event);
+            return java.util.concurrent.CompletableFuture.completedFuture(org.cybexp.input.api.EmitResult.STORED);
+        }
+
+        @Override
+        public boolean accepting() {
+            return true;
+        }
+
+        @Override
+        public org.cybexp.input.api.Network network() {
+            throw new UnsupportedOperationException("no network in the benchmark");
+        }
+
         @Override
         public boolean seen(String dedupKey) {
             return keys.contains(dedupKey);

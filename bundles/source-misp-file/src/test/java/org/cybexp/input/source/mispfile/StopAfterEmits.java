@@ -68,6 +68,21 @@ final class StopAfterEmits implements SourceInput {
         }
 
         @Override
+        public java.util.concurrent.CompletionStage<org.cybexp.input.api.EmitResult> emitDurably(Event event) {
+            return ctx.emitDurably(event);
+        }
+
+        @Override
+        public boolean accepting() {
+            return ctx.accepting();
+        }
+
+        @Override
+        public org.cybexp.input.api.Network network() {
+            return ctx.network();
+        }
+
+        @Override
         public boolean seen(String dedupKey) {
             return ctx.seen(dedupKey);
         }
