@@ -176,7 +176,7 @@ public final class DeliveryService implements EventStore {
                 Duration left = Duration.ofNanos(Math.max(0, end - System.nanoTime()));
                 if (!entry.getValue().awaitStopped(left)) {
                     LOG.warn("input {}: a delivery still runs after {}; its event stays in the outbox",
-                            entry.getKey(), timeout);
+                            entry.getKey(), DurationText.of(timeout));
                 }
             }
         } catch (InterruptedException e) {
