@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -50,6 +51,7 @@ class DeliveryServiceTest {
     private static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.secret-token-4711";
     private static final Instant NOW = Instant.parse("2024-05-06T10:00:00Z");
     private static final String INPUT = "UNR Cowrie Honeypot";
+    private static final long MIB = 1024L * 1024;
 
     @TempDir
     Path data;
@@ -348,6 +350,29 @@ class DeliveryServiceTest {
     }
 
     @Test
+    void fetchingPausesWhileLessThanTheReserveIsFreeOnTheDiskAndResumesOnceSpaceIsBack() throws IOException {
+        AtomicLong free = new AtomicLong(300 * MIB);
+        DeliveryService service = start(settings(api.url()), Duration.ofMinutes(5), free::get);
+        service.caps(new OutboxCaps(1L << 40, 1L << 40, 256 * MIB));
+        service.append(input(INPUT), List.of(event("e1")), null);
+        assertTrue(service.accepting(INPUT));
+        await().until(() -> service.stats(INPUT).delivered() == 1);
+
+        free.set(255 * MIB); // something else filled the disk; the outboxes are far below their caps
+        assertFalse(service.accepting(INPUT), "back-pressure before the disk is full");
+        assertFalse(service.accepting("other"), "the reserve is for all inputs");
+        String shown = service.stats(INPUT).lastError();
+        assertTrue(shown.startsWith("disk nearly full: 255 MiB free") && shown.contains("outbox_min_free_mib (256)"),
+                shown);
+
+        free.set(257 * MIB);
+        assertTrue(service.accepting(INPUT) && service.accepting("other"));
+        service.caps(new OutboxCaps(1L << 40, 1L << 40, 0));
+        free.set(0);
+        assertTrue(service.accepting(INPUT), "outbox_min_free_mib = 0 turns the reserve off");
+    }
+
+    @Test
     void unknownInputHasNoStats() {
         assertEquals(DeliveryStats.NONE, start(api.url()).stats("nobody"));
     }
@@ -362,11 +387,15 @@ class DeliveryServiceTest {
     }
 
     private DeliveryService start(SinkSettings settings, Duration pauseProbe) {
+        return start(settings, pauseProbe, FreeSpace.of(data));
+    }
+
+    private DeliveryService start(SinkSettings settings, Duration pauseProbe, FreeSpace disk) {
         // retries after 2, 4, 8... ms instead of seconds
         DeliveryTiming timing = new DeliveryTiming(Clock.fixed(NOW, ZoneOffset.UTC),
                 Executors.newSingleThreadScheduledExecutor(), new RetrySchedule(Duration.ofMillis(1), () -> 1.0),
                 pauseProbe);
-        DeliveryService service = new DeliveryService(data, settings, timing, new SecretResolver(name -> null));
+        DeliveryService service = new DeliveryService(data, settings, timing, new SecretResolver(name -> null), disk);
         running.add(service);
         return service;
     }
