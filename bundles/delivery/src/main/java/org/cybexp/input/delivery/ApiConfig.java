@@ -47,4 +47,10 @@ public @interface ApiConfig {
     @AttributeDefinition(name = "Outbox cap for all inputs (MiB)", min = "1",
             description = "The same for all inputs' outboxes together.")
     long outbox__total__max__mib() default 4096;
+
+    @AttributeDefinition(name = "Free space kept on the disk (MiB)", min = "0",
+            description = "When less than this is free on the disk of data/outbox, inputs stop fetching (status "
+                    + "BACK_PRESSURE) while delivery goes on, so the outboxes never fill the disk and delivery can "
+                    + "always write down what the API took. 0 turns the reserve off.")
+    long outbox__min__free__mib() default 256;
 }

@@ -21,11 +21,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains one input's outbox to the sink, oldest first, one request at a time so the input's order is kept. It
  * runs on its own thread {@code cybexp-deliver-<input>} while there is work; the thread ends when the outbox is
- * empty or a wait begins (a backoff or the token pause), and a timer starts a new one when the wait is over.
+ * empty or a wait begins (a backoff, a pause for a refused token or a wrong url, or a full disk), and a timer
+ * starts a new one when the wait is over.
  */
 final class DeliveryLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
+    /** A step's answer for "the outbox is empty, the worker has ended". */
+    private static final Duration ENDED = Duration.ofMillis(-1);
+
+    /** Writing down what the sink answered: the acknowledgement or the dead letter. */
+    @FunctionalInterface
+    private interface LocalStep {
+        void run() throws IOException;
+    }
 
     private final String input;
     private final Outbox outbox;
@@ -43,7 +52,9 @@ final class DeliveryLoop {
 
     // used by one worker at a time; handed from one to the next through the monitor
     private int failures;
-    private boolean tokenRefusedLast;
+    /** The sink's answer to the oldest event, while the disk refuses to record it; else null. */
+    private LocalStep unrecorded;
+    private Instant localFailingSince;
 
     DeliveryLoop(String input, Outbox outbox, InputStats stats, Supplier<Sink> sink, DeadLetters deadLetters,
             DeliveryTiming timing) {
@@ -124,23 +135,34 @@ final class DeliveryLoop {
         while (!endIfClosed()) {
             Duration pause;
             try {
-                Optional<StoredEvent> next = outbox.next();
-                if (next.isEmpty()) {
-                    if (endIfIdle()) {
-                        return;
-                    }
-                    continue;
-                }
-                pause = deliver(next.get());
-            } catch (IOException | RuntimeException e) {
-                // the outbox or the dead letters could not be read or written: keep everything, try again later
+                pause = step();
+            } catch (IOException e) {
+                // the outbox or the dead letters could not be read or written: keep everything, try again soon
+                pause = localFailure(e);
+            } catch (RuntimeException e) {
+                unrecorded = null; // a bug, not a full disk: read the event again (at-least-once) and back off
                 pause = transientFailure("local storage: " + e.getMessage(), null);
+            }
+            if (pause == ENDED) {
+                return;
             }
             if (pause != null) {
                 waitFor(pause);
                 return;
             }
         }
+    }
+
+    /** @return how long to wait before the next attempt, null to go on, or {@link #ENDED} when nothing waits */
+    private Duration step() throws IOException {
+        if (unrecorded != null) {
+            return record(unrecorded); // the sink answered already: write that down, do not post the event again
+        }
+        Optional<StoredEvent> next = outbox.next();
+        if (next.isEmpty()) {
+            return endIfIdle() ? ENDED : null;
+        }
+        return deliver(next.get());
     }
 
     /** @return how long to wait before the next attempt, or null to go on with the next event */
@@ -151,51 +173,58 @@ final class DeliveryLoop {
         } catch (IOException e) {
             return transientFailure(e.getMessage(), null);
         }
-        switch (Verdict.of(answer.status())) {
-            case DELIVERED -> {
-                outbox.remove(event);
-                stats.delivered(now());
-                failures = 0;
-                tokenRefusedLast = false;
-                return null;
-            }
-            case RETRY -> {
-                return transientFailure(describe(answer), answer.retryAfter());
-            }
-            case REFUSED -> {
-                deadLetter(event, answer);
-                failures = 0;
-                tokenRefusedLast = false;
-                stats.tokenRejected(false);
-                return null;
-            }
-            default -> {
-                return tokenRefused(event, answer);
-            }
-        }
+        int status = answer.status();
+        return switch (Verdict.of(status)) {
+            case DELIVERED -> record(() -> delivered(event));
+            case RETRY -> transientFailure(describe(answer), answer.retryAfter());
+            case REFUSED -> record(() -> deadLetter(event, answer));
+            case TOKEN_REFUSED -> pause(DeliveryState.TOKEN_REJECTED, describe(answer),
+                    "the API refused the token (" + describe(answer) + ")");
+            case WRONG_ENDPOINT -> pause(DeliveryState.WRONG_ENDPOINT,
+                    "wrong endpoint (" + status + "): check url in etc/cybexp.api.cfg",
+                    "the API answered " + status + ": the url in etc/cybexp.api.cfg is no /raw endpoint");
+        };
     }
 
-    /** One refusal may be about that event's org; two in a row mean the token: pause instead of refusing all. */
-    private Duration tokenRefused(StoredEvent event, SinkAnswer answer) throws IOException {
+    /**
+     * Writes down the sink's answer (the acknowledgement, or the dead letter). If the disk refuses (full), the
+     * answer is kept and written again after {@link DeliveryTiming#localRetry}: the API has the event already, so
+     * posting it again would only make a duplicate.
+     */
+    private Duration record(LocalStep step) throws IOException {
+        unrecorded = step;
+        step.run();
+        unrecorded = null;
         failures = 0;
-        if (!tokenRefusedLast) {
-            tokenRefusedLast = true;
-            deadLetter(event, answer);
-            return null;
+        if (localFailingSince != null) {
+            LOG.info("input {}: local storage works again after {}; delivery goes on", input,
+                    DurationText.of(Duration.between(localFailingSince, now())));
+            localFailingSince = null;
         }
-        stats.error(describe(answer), now());
-        if (!stats.tokenRejected(true)) {
-            LOG.error("input {}: the API refused the token for two events in a row ({}); delivery paused with {} "
-                    + "events kept in the outbox, trying one again every {} or when cybexp.api changes",
-                    input, describe(answer), outbox.depth(), timing.tokenProbe());
+        return null;
+    }
+
+    private void delivered(StoredEvent event) throws IOException {
+        outbox.remove(event);
+        stats.delivered(now());
+    }
+
+    /** A refused token or a wrong url is about every event of the input: keep them all and pause. */
+    private Duration pause(DeliveryState why, String error, String cause) {
+        failures = 0;
+        stats.error(error, now());
+        if (stats.pause(why) != why) {
+            LOG.error("input {}: {}; delivery paused with {} events kept in the outbox, trying one again every {} "
+                    + "or when cybexp.api changes", input, cause, outbox.depth(), DurationText.of(timing.pauseProbe()));
         }
-        return timing.tokenProbe();
+        return timing.pauseProbe();
     }
 
     private void deadLetter(StoredEvent event, SinkAnswer answer) throws IOException {
         Instant at = now();
         Path dir = deadLetters.add(event, answer.status(), answer.message(), at);
         outbox.remove(event);
+        stats.resume();
         stats.deadLettered(describe(answer), at);
         LOG.warn("input {}: event {} refused for good ({}), kept in {}", input, event.seqText(), describe(answer),
                 dir);
@@ -205,9 +234,29 @@ final class DeliveryLoop {
         failures++;
         Duration delay = timing.retry().delay(failures, retryAfter);
         stats.failed(error, now());
-        LOG.warn("input {}: delivery failed ({}), failure {} in a row; next try in {} ms", input, error, failures,
-                delay.toMillis());
+        LOG.warn("input {}: delivery failed ({}), failure {} in a row; next try in {}", input, error, failures,
+                DurationText.of(delay));
         return delay;
+    }
+
+    /**
+     * The local disk failed (full, most likely): not the API's failure, so no backoff grows; a short fixed wait
+     * lets delivery go on within seconds of space returning. Logged once per episode, not at every retry.
+     */
+    private Duration localFailure(IOException e) {
+        String error = "local storage: " + e.getMessage();
+        stats.error(error, now());
+        if (localFailingSince == null) {
+            localFailingSince = now();
+            LOG.error("input {}: {}; {} events kept in the outbox, trying again every {}", input, error,
+                    outbox.depth(), DurationText.of(timing.localRetry()));
+        }
+        return timing.localRetry();
+    }
+
+    /** Shown in status as the input's last delivery error, e.g. a disk nearly full. */
+    void problem(String text) {
+        stats.error(text, now());
     }
 
     private synchronized boolean endIfClosed() {

@@ -62,6 +62,7 @@ public final class DeliveryService implements EventStore {
     private final SinkFactory sinks;
     private final DeadLetters deadLetters;
     private final DeadLetterService deadLetterStore;
+    private final DiskReserve reserve;
     private final AtomicReference<Sink> sink = new AtomicReference<>();
     private final Set<Sink> retiring = ConcurrentHashMap.newKeySet();
     private final Map<String, DeliveryLoop> loops = new ConcurrentHashMap<>();
@@ -78,7 +79,15 @@ public final class DeliveryService implements EventStore {
     }
 
     DeliveryService(Path dataDir, SinkSettings settings, DeliveryTiming timing, SecretResolver secrets) {
+        this(dataDir, settings, timing, secrets, FreeSpace.of(dataDir.resolve("outbox")));
+    }
+
+    /** @param disk the free space of the outboxes' disk; tests pretend a full one */
+    DeliveryService(Path dataDir, SinkSettings settings, DeliveryTiming timing, SecretResolver secrets,
+            FreeSpace disk) {
         this.dataDir = dataDir;
+        this.reserve = new DiskReserve(disk, dataDir.resolve("outbox"),
+                problem -> loops.values().forEach(loop -> loop.problem(problem)));
         this.timing = timing;
         this.sinks = new SinkFactory(dataDir, timing.clock(), secrets);
         this.deadLetters = new DeadLetters(dataDir.resolve("deadletter"));
@@ -125,10 +134,12 @@ public final class DeliveryService implements EventStore {
     public boolean accepting(String inputName) {
         DeliveryLoop mine = loops.get(inputName);
         long total = loops.values().stream().mapToLong(loop -> loop.outbox().bytes()).sum();
-        return caps.allows(mine == null ? 0 : mine.outbox().bytes(), total);
+        OutboxCaps now = caps;
+        return now.allows(mine == null ? 0 : mine.outbox().bytes(), total) && reserve.holds(now.minFreeBytes(),
+                loops.values().stream().mapToLong(loop -> loop.outbox().reclaimableBytes()).sum());
     }
 
-    /** Sets the outbox caps; inputs held by back-pressure see a raised cap at their next look. */
+    /** Sets the outbox caps and the free-space reserve; inputs held by back-pressure see them at their next look. */
     void caps(OutboxCaps newCaps) {
         caps = newCaps;
     }
@@ -179,7 +190,7 @@ public final class DeliveryService implements EventStore {
                 Duration left = Duration.ofNanos(Math.max(0, end - System.nanoTime()));
                 if (!entry.getValue().awaitStopped(left)) {
                     LOG.warn("input {}: a delivery still runs after {}; its event stays in the outbox",
-                            entry.getKey(), timeout);
+                            entry.getKey(), DurationText.of(timeout));
                 }
             }
         } catch (InterruptedException e) {

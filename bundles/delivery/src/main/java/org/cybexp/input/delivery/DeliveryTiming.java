@@ -9,9 +9,21 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * Time and timers of the deliverers, injected so tests control them. The scheduler only wakes deliverers up
  * (their requests run on their own threads); the service shuts it down when deactivated.
  *
- * @param tokenProbe how long to wait before trying one event again after the API refused the token
+ * @param pauseProbe how long to wait before trying one event again after the API refused the token or said the
+ *        url is wrong
+ * @param localRetry how long to wait before writing down an answer again when the local disk refused it (a full
+ *        disk): short, so delivery goes on within seconds of space returning, and fixed, as it is no API failure
  */
-record DeliveryTiming(Clock clock, ScheduledExecutorService scheduler, RetrySchedule retry, Duration tokenProbe) {
+record DeliveryTiming(Clock clock, ScheduledExecutorService scheduler, RetrySchedule retry, Duration pauseProbe,
+        Duration localRetry) {
+
+    static final Duration PAUSE_PROBE = Duration.ofMinutes(5);
+    static final Duration LOCAL_RETRY = Duration.ofSeconds(2);
+
+    /** With the standard local retry. */
+    DeliveryTiming(Clock clock, ScheduledExecutorService scheduler, RetrySchedule retry, Duration pauseProbe) {
+        this(clock, scheduler, retry, pauseProbe, LOCAL_RETRY);
+    }
 
     static DeliveryTiming standard() {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, task -> {
@@ -20,6 +32,6 @@ record DeliveryTiming(Clock clock, ScheduledExecutorService scheduler, RetrySche
             return thread;
         });
         scheduler.setRemoveOnCancelPolicy(true);
-        return new DeliveryTiming(Clock.systemUTC(), scheduler, RetrySchedule.standard(), Duration.ofMinutes(5));
+        return new DeliveryTiming(Clock.systemUTC(), scheduler, RetrySchedule.standard(), PAUSE_PROBE, LOCAL_RETRY);
     }
 }

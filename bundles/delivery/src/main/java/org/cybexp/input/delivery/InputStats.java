@@ -13,13 +13,14 @@ final class InputStats {
     private String lastError;
     private Instant lastErrorAt;
     private Instant lastDelivery;
-    private boolean tokenRejected;
+    /** TOKEN_REJECTED or WRONG_ENDPOINT while delivery of the whole input is paused, else null. */
+    private DeliveryState pause;
     private int consecutiveFailures;
 
     synchronized void delivered(Instant at) {
         delivered++;
         lastDelivery = at;
-        tokenRejected = false;
+        pause = null;
         consecutiveFailures = 0;
     }
 
@@ -41,20 +42,29 @@ final class InputStats {
         lastErrorAt = at;
     }
 
-    /** @return the previous value */
-    synchronized boolean tokenRejected(boolean rejected) {
-        boolean previous = tokenRejected;
-        tokenRejected = rejected;
+    /**
+     * The API's answer is about every event of the input (a refused token, a wrong endpoint): delivery pauses.
+     *
+     * @return the previous pause, or null
+     */
+    synchronized DeliveryState pause(DeliveryState why) {
+        DeliveryState previous = pause;
+        pause = why;
         return previous;
     }
 
+    /** The API judged an event on its own again (a 2xx or a 400): no pause. */
+    synchronized void resume() {
+        pause = null;
+    }
+
     /**
-     * @param loopState what the loop does: waiting on a timer is RETRYING unless the token was rejected
+     * @param loopState what the loop does: waiting on a timer is RETRYING unless delivery is paused
      * @param retryAt when the timer ends, or null
      */
     synchronized DeliveryStats snapshot(long outboxDepth, long deadLetters, DeliveryState loopState,
             Instant retryAt) {
-        DeliveryState state = tokenRejected ? DeliveryState.TOKEN_REJECTED : loopState;
+        DeliveryState state = pause != null ? pause : loopState;
         return new DeliveryStats(delivered, deadLettered, deadLetters, outboxDepth, lastError, lastErrorAt,
                 lastDelivery, state, retryAt, consecutiveFailures);
     }

@@ -9,7 +9,9 @@ enum Verdict {
     /** Any other 4xx: refused for good; to the dead letters. */
     REFUSED,
     /** 401, 403: the token (or the user's rights) was refused, not the event. */
-    TOKEN_REFUSED;
+    TOKEN_REFUSED,
+    /** 404, 405: the url is no {@code /raw} endpoint; every event would get the same answer. */
+    WRONG_ENDPOINT;
 
     static Verdict of(int status) {
         if (status >= 200 && status < 300) {
@@ -17,6 +19,9 @@ enum Verdict {
         }
         if (status == 401 || status == 403) {
             return TOKEN_REFUSED;
+        }
+        if (status == 404 || status == 405) {
+            return WRONG_ENDPOINT;
         }
         if (status >= 400 && status < 500 && status != 408 && status != 429) {
             return REFUSED;

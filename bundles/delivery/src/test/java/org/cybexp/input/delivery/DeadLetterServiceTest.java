@@ -233,13 +233,15 @@ class DeadLetterServiceTest {
 
     @Test
     void statusShowsTheTokenPause() throws Exception {
-        api.thenAnswer(401, "401-revoked.json").thenAnswer(401, "401-not-admin.json");
+        api.thenAnswer(401, "401-revoked.json");
         DeliveryService service = start(api.url());
         service.append(input(INPUT), List.of(event("e1"), event("e2")), null);
 
-        await().until(() -> service.stats(INPUT).state() == DeliveryState.TOKEN_REJECTED);
+        await().until(() -> service.stats(INPUT).state() == DeliveryState.TOKEN_REJECTED
+                && service.stats(INPUT).retryAt() != null);
         assertEquals(NOW.plus(Duration.ofMinutes(5)), service.stats(INPUT).retryAt(), "the next probe");
         assertTrue(service.stats(INPUT).tokenRejected());
+        assertEquals(0, service.stats(INPUT).deadLetters(), "the first 401 already pauses; no record is refused");
     }
 
     // ---- helpers

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -34,6 +35,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.core.control.DeliveryState;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.delivery.store.InputFolder;
 import org.cybexp.input.delivery.store.SegmentOutbox;
@@ -49,6 +51,7 @@ class DeliveryServiceTest {
     private static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.secret-token-4711";
     private static final Instant NOW = Instant.parse("2024-05-06T10:00:00Z");
     private static final String INPUT = "UNR Cowrie Honeypot";
+    private static final long MIB = 1024L * 1024;
 
     @TempDir
     Path data;
@@ -137,25 +140,64 @@ class DeliveryServiceTest {
     }
 
     @Test
-    void tokenRefusedTwiceInARowPausesTheInputAndAConfigChangeResumesIt() throws IOException {
-        api.thenAnswer(401, "401-revoked.json").thenAnswer(401, "401-not-admin.json");
+    void aRefusedTokenPausesAtTheFirst401KeepsEveryEventAndAConfigChangeResumesIt() throws IOException {
+        api.thenAnswer(401, "401-not-admin.json");
         DeliveryService service = start(api.url());
 
         service.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")), null);
 
-        await().until(() -> service.stats(INPUT).tokenRejected());
-        DeliveryStats paused = service.stats(INPUT);
-        assertEquals(1, paused.deadLettered(), "only the first refused event is dead-lettered");
-        assertEquals(2, paused.outboxDepth());
-        assertEquals(2, waiting(INPUT));
+        DeliveryStats paused = await().until(() -> service.stats(INPUT),
+                s -> s.tokenRejected() && s.retryAt() != null); // probed again later
+        assertEquals(0, paused.deadLettered(), "a refused token is no verdict on the event");
+        assertEquals(0, paused.deadLetters());
+        assertEquals(3, paused.outboxDepth());
         assertEquals("401 You are not an admin of this org!", paused.lastError());
-        assertEquals(List.of("e1", "e2"), api.files());
+        assertEquals(List.of("e1"), api.files(), "paused at the first 401");
 
         service.apply(settings(api.url())); // e.g. a new token in cybexp.api
 
-        await().until(() -> service.stats(INPUT).delivered() == 2);
+        await().until(() -> service.stats(INPUT).delivered() == 3);
         assertFalse(service.stats(INPUT).tokenRejected());
-        assertEquals(List.of("e1", "e2", "e2", "e3"), api.files());
+        assertEquals(List.of("e1", "e1", "e2", "e3"), api.files());
+        assertEquals(0, service.stats(INPUT).deadLetters());
+    }
+
+    @Test
+    void aWrongEndpointPausesTheInputKeepsEveryEventProbesAgainAndResumesOnceTheUrlIsFixed() throws IOException {
+        String wrong = api.url().replace("/raw", "/raws"); // a typo in cybexp.api: the API answers 404
+        DeliveryService service = start(settings(wrong), Duration.ofMillis(100));
+
+        service.append(input(INPUT), List.of(event("e1"), event("e2"), event("e3")), null);
+
+        DeliveryStats paused = await().until(() -> service.stats(INPUT),
+                s -> s.state() == DeliveryState.WRONG_ENDPOINT && s.retryAt() != null); // probed again later
+        assertEquals("wrong endpoint (404): check url in etc/cybexp.api.cfg", paused.lastError());
+        assertEquals(0, paused.deadLettered(), "no event is refused for a wrong url");
+        assertEquals(3, paused.outboxDepth());
+        await().until(() -> api.exchanges().size() >= 3); // probed again and again, one event at a time
+        assertTrue(api.exchanges().stream().allMatch(e -> e.status() == 404), api.exchanges().toString());
+        assertEquals(0, service.stats(INPUT).deadLetters());
+
+        service.apply(settings(api.url())); // the url fixed in cybexp.api
+
+        await().until(() -> service.stats(INPUT).delivered() == 3);
+        assertEquals(List.of("e1", "e2", "e3"), api.files());
+        assertEquals(0, service.stats(INPUT).deadLetters());
+        assertFalse(service.stats(INPUT).state() == DeliveryState.WRONG_ENDPOINT);
+    }
+
+    @Test
+    void a405IsAWrongEndpointToo() throws IOException {
+        api.thenAnswerBody(405, "{\"message\": \"The method is not allowed for the requested URL.\"}");
+        DeliveryService service = start(api.url());
+
+        service.append(input(INPUT), List.of(event("e1")), null);
+
+        DeliveryStats paused = await().until(() -> service.stats(INPUT),
+                s -> s.state() == DeliveryState.WRONG_ENDPOINT);
+        assertEquals("wrong endpoint (405): check url in etc/cybexp.api.cfg", paused.lastError());
+        assertEquals(1, paused.outboxDepth());
+        assertEquals(0, paused.deadLetters());
     }
 
     @Test
@@ -308,6 +350,29 @@ class DeliveryServiceTest {
     }
 
     @Test
+    void fetchingPausesWhileLessThanTheReserveIsFreeOnTheDiskAndResumesOnceSpaceIsBack() throws IOException {
+        AtomicLong free = new AtomicLong(300 * MIB);
+        DeliveryService service = start(settings(api.url()), Duration.ofMinutes(5), free::get);
+        service.caps(new OutboxCaps(1L << 40, 1L << 40, 256 * MIB));
+        service.append(input(INPUT), List.of(event("e1")), null);
+        assertTrue(service.accepting(INPUT));
+        await().until(() -> service.stats(INPUT).delivered() == 1);
+
+        free.set(255 * MIB); // something else filled the disk; the outboxes are far below their caps
+        assertFalse(service.accepting(INPUT), "back-pressure before the disk is full");
+        assertFalse(service.accepting("other"), "the reserve is for all inputs");
+        String shown = service.stats(INPUT).lastError();
+        assertTrue(shown.startsWith("disk nearly full: 255 MiB free") && shown.contains("outbox_min_free_mib (256)"),
+                shown);
+
+        free.set(257 * MIB);
+        assertTrue(service.accepting(INPUT) && service.accepting("other"));
+        service.caps(new OutboxCaps(1L << 40, 1L << 40, 0));
+        free.set(0);
+        assertTrue(service.accepting(INPUT), "outbox_min_free_mib = 0 turns the reserve off");
+    }
+
+    @Test
     void unknownInputHasNoStats() {
         assertEquals(DeliveryStats.NONE, start(api.url()).stats("nobody"));
     }
@@ -317,11 +382,20 @@ class DeliveryServiceTest {
     }
 
     private DeliveryService start(SinkSettings settings) {
-        // retries after 2, 4, 8... ms instead of seconds; the token pause (5 min) only ends by a config change
+        // the token pause (5 min) only ends by a config change
+        return start(settings, Duration.ofMinutes(5));
+    }
+
+    private DeliveryService start(SinkSettings settings, Duration pauseProbe) {
+        return start(settings, pauseProbe, FreeSpace.of(data));
+    }
+
+    private DeliveryService start(SinkSettings settings, Duration pauseProbe, FreeSpace disk) {
+        // retries after 2, 4, 8... ms instead of seconds
         DeliveryTiming timing = new DeliveryTiming(Clock.fixed(NOW, ZoneOffset.UTC),
                 Executors.newSingleThreadScheduledExecutor(), new RetrySchedule(Duration.ofMillis(1), () -> 1.0),
-                Duration.ofMinutes(5));
-        DeliveryService service = new DeliveryService(data, settings, timing, new SecretResolver(name -> null));
+                pauseProbe);
+        DeliveryService service = new DeliveryService(data, settings, timing, new SecretResolver(name -> null), disk);
         running.add(service);
         return service;
     }

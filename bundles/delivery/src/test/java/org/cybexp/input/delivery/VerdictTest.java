@@ -14,6 +14,9 @@ class VerdictTest {
         assertEquals(Verdict.REFUSED, Verdict.of(413));
         assertEquals(Verdict.TOKEN_REFUSED, Verdict.of(401));
         assertEquals(Verdict.TOKEN_REFUSED, Verdict.of(403));
+        assertEquals(Verdict.WRONG_ENDPOINT, Verdict.of(404));
+        assertEquals(Verdict.WRONG_ENDPOINT, Verdict.of(405));
+        assertEquals(Verdict.REFUSED, Verdict.of(410));
         assertEquals(Verdict.RETRY, Verdict.of(408));
         assertEquals(Verdict.RETRY, Verdict.of(429));
         assertEquals(Verdict.RETRY, Verdict.of(500));

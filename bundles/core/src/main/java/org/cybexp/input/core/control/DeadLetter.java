@@ -3,7 +3,7 @@ package org.cybexp.input.core.control;
 import java.time.Instant;
 
 /**
- * One event the sink refused for good (a 4xx other than 401/403/408/429), kept in the dead-letter folder with
+ * One event the sink refused for good (a 4xx other than 401/403/404/405/408/429), kept in the dead-letter folder with
  * the sink's answer until a person replays or purges it. Safe to show: no secret is stored with it.
  *
  * @param id stable and shell-safe: {@code <input folder>/<sequence number>}, e.g.

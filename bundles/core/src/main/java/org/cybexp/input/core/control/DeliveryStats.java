@@ -14,7 +14,7 @@ import java.time.Instant;
  * @param lastDelivery when the sink last accepted an event, or null
  * @param state what the delivery does now
  * @param retryAt when the next attempt starts while {@link DeliveryState#RETRYING} or
- *        {@link DeliveryState#TOKEN_REJECTED}, else null
+ *        {@link DeliveryState#TOKEN_REJECTED} or {@link DeliveryState#WRONG_ENDPOINT}, else null
  * @param consecutiveFailures failed attempts since the last success (drives the backoff)
  */
 public record DeliveryStats(long delivered, long deadLettered, long deadLetters, long outboxDepth,
@@ -31,7 +31,7 @@ public record DeliveryStats(long delivered, long deadLettered, long deadLetters,
                 tokenRejected ? DeliveryState.TOKEN_REJECTED : DeliveryState.IDLE, null, 0);
     }
 
-    /** True while the API rejects the token (401/403 for every event): delivery is paused. */
+    /** True while the API rejects the token (401/403): delivery is paused. */
     public boolean tokenRejected() {
         return state == DeliveryState.TOKEN_REJECTED;
     }

@@ -12,6 +12,9 @@ import java.util.zip.CRC32C;
  * so a torn write leaves the other one. Every acknowledgement is written (the page cache keeps it through a
  * killed process); it is fsync'd at most once per {@code syncEvery} millis, so after a power loss only the
  * last moments' deliveries are sent again (at-least-once), never skipped.
+ *
+ * <p>Both slots are written when the file is opened, so an acknowledgement overwrites bytes the disk already
+ * holds and needs no new space: a full disk cannot keep delivery from writing down what the API took.
  */
 final class AckFile implements Closeable {
 
@@ -48,7 +51,28 @@ final class AckFile implements Closeable {
                 }
             }
         }
+        reserve(file, best);
         return new AckFile(file, syncEveryMillis, best, bestSlot == 0 ? 1 : 0);
+    }
+
+    /**
+     * Writes the slots the file does not have yet (a new outbox) with the current value, which reads back the
+     * same. Best effort: on a disk already full the outbox still opens, and an ack that fails is written again.
+     */
+    private static void reserve(RandomAccessFile file, long acked) {
+        try {
+            long length = file.length();
+            if (length >= 2L * SLOT) {
+                return;
+            }
+            for (long at = length - length % SLOT; at < 2L * SLOT; at += SLOT) {
+                file.seek(at);
+                file.write(slot(acked));
+            }
+            file.getFD().sync();
+        } catch (IOException e) {
+            // no room now: the first acknowledgement allocates the slots instead
+        }
     }
 
     synchronized long acked() {
@@ -56,9 +80,8 @@ final class AckFile implements Closeable {
     }
 
     synchronized void ack(long seq, long nowMillis) throws IOException {
-        ByteBuffer slot = ByteBuffer.allocate(SLOT).putLong(seq).putInt(crc(seq));
         file.seek((long) nextSlot * SLOT);
-        file.write(slot.array());
+        file.write(slot(seq));
         nextSlot = 1 - nextSlot;
         acked = seq;
         if (nowMillis - lastSync >= syncEveryMillis) {
@@ -72,6 +95,10 @@ final class AckFile implements Closeable {
         try (file) {
             file.getFD().sync();
         }
+    }
+
+    private static byte[] slot(long seq) {
+        return ByteBuffer.allocate(SLOT).putLong(seq).putInt(crc(seq)).array();
     }
 
     private static int crc(long seq) {

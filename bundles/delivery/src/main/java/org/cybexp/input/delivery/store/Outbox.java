@@ -42,6 +42,14 @@ public interface Outbox extends Closeable {
     /** How many bytes of events wait (their headers and bodies). */
     long bytes();
 
+    /**
+     * How many bytes on disk hold only delivered events and are given back at the next append (the free-space
+     * reserve counts them as free, else a full but delivered outbox would wait for an append that never comes).
+     */
+    default long reclaimableBytes() {
+        return 0;
+    }
+
     /** Whether no event waits. */
     default boolean isEmpty() {
         return depth() == 0;

@@ -305,6 +305,16 @@ public final class SegmentOutbox implements Outbox {
     }
 
     @Override
+    public synchronized long reclaimableBytes() {
+        // as segmentFor decides: a delivered newest segment this big is replaced, and every segment goes with it
+        SegmentFile newest = segments.peekLast();
+        if (depth != 0 || head != null || newest == null || newest.durableEnd() < RECYCLE_BYTES) {
+            return 0;
+        }
+        return segments.stream().mapToLong(SegmentFile::durableEnd).sum();
+    }
+
+    @Override
     public synchronized Optional<byte[]> lastCommit() {
         return Optional.ofNullable(lastCommit).map(byte[]::clone);
     }

@@ -156,6 +156,41 @@ class SegmentOutboxTest {
     }
 
     @Test
+    void theAckFileHasBothSlotsFromTheStartSoAnAcknowledgementNeedsNoNewSpace() throws IOException {
+        try (SegmentOutbox outbox = open()) {
+            assertEquals(32, Files.size(dir.resolve("ack")), "written before any acknowledgement");
+            outbox.append(records("a", "b"));
+        }
+        try (SegmentOutbox reopened = open()) {
+            assertEquals(2, reopened.depth(), "the slots written in advance acknowledge nothing");
+            reopened.remove(reopened.next().orElseThrow());
+            assertEquals(32, Files.size(dir.resolve("ack")));
+        }
+        try (SegmentOutbox again = open()) {
+            assertEquals("b", body(again.next()));
+        }
+    }
+
+    @Test
+    void aDeliveredSegmentCountsAsReclaimableUntilTheNextAppendGivesItBack() throws IOException {
+        String big = "x".repeat(600 * 1024);
+        try (SegmentOutbox outbox = open()) {
+            outbox.append(records(big, big));
+            assertEquals(0, outbox.reclaimableBytes(), "undelivered events are not reclaimable");
+            outbox.remove(outbox.next().orElseThrow());
+            assertEquals(0, outbox.reclaimableBytes());
+            outbox.remove(outbox.next().orElseThrow());
+            Path delivered = onlySegment();
+            assertEquals(Files.size(delivered), outbox.reclaimableBytes());
+
+            outbox.append(records("small"));
+            assertFalse(Files.exists(delivered), "the delivered segment went with the next append");
+            assertEquals(0, outbox.reclaimableBytes());
+            assertEquals("small", body(outbox.next()));
+        }
+    }
+
+    @Test
     void removingAnythingButTheOldestIsRefused() throws IOException {
         try (SegmentOutbox outbox = open()) {
             outbox.append(records("a", "b"));
