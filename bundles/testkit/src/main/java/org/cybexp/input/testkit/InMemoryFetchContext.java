@@ -175,6 +175,16 @@ public final class InMemoryFetchContext implements FetchContext {
     }
 
     @Override
+    public java.util.concurrent.CompletionStage<org.cybexp.input.api.EmitResult> emitDurably(Event event) {
+        throw new UnsupportedOperationException("emitDurably: placeholder until the spi branch lands");
+    }
+
+    @Override
+    public boolean accepting() {
+        throw new UnsupportedOperationException("accepting: placeholder until the spi branch lands");
+    }
+
+    @Override
     public Clock clock() {
         return call.clock();
     }

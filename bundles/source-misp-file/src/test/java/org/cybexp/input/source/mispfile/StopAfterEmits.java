@@ -118,6 +118,21 @@ final class StopAfterEmits implements SourceInput {
         }
 
         @Override
+        public java.util.concurrent.CompletionStage<org.cybexp.input.api.EmitResult> emitDurably(Event event) {
+            throw new UnsupportedOperationException("emitDurably: placeholder until the spi branch lands");
+        }
+
+        @Override
+        public boolean accepting() {
+            throw new UnsupportedOperationException("accepting: placeholder until the spi branch lands");
+        }
+
+        @Override
+        public org.cybexp.input.api.Network network() {
+            throw new UnsupportedOperationException("network: placeholder until the spi branch lands");
+        }
+
+        @Override
         public Clock clock() {
             return ctx.clock();
         }
