@@ -16,6 +16,7 @@ import org.cybexp.input.api.Event;
 import org.cybexp.input.api.FetchContext;
 import org.cybexp.input.api.HttpAccess;
 import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.api.Network;
 import org.cybexp.input.api.PersistentState;
 import org.cybexp.input.api.StopRequestedException;
 import org.cybexp.input.core.control.EventStore;
@@ -218,6 +219,11 @@ public final class InputFetchContext implements FetchContext {
             http = httpProvider.forCall(state, resources);
         }
         return http;
+    }
+
+    @Override
+    public Network network() {
+        return httpProvider.network();
     }
 
     @Override
