@@ -67,9 +67,10 @@ class DurableEmitTest {
     }
 
     private InputFetchContext context(InputConfig config) {
-        return new InputFetchContext(config, outbox, dedup, state, counters, clock, (s, r) -> {
-            throw new AssertionError("no HTTP here");
-        });
+        return new InputFetchContext(config, outbox, dedup, state, counters, clock,
+                HttpAccessProvider.of(null, (s, r) -> {
+                    throw new AssertionError("no HTTP here");
+                }));
     }
 
     private InputFetchContext context() {
