@@ -120,7 +120,7 @@ final class EventScan {
         if (!element.complete() || size() > maxBytes) {
             String which = UUID.matcher(uuid).matches() ? "event " + uuid.toLowerCase(Locale.ROOT) : "an event";
             return new MispElement.TooLarge(which + " is " + size() + " bytes, over max_event_bytes (" + maxBytes
-                    + "): not posted", timestamp, element.head());
+                    + ")", timestamp, element.head());
         }
         if (!UUID.matcher(uuid).matches()) {
             return new MispElement.Malformed("an event has no valid uuid", element.head());

@@ -54,6 +54,7 @@ class RealMispFilesTest {
 
     @Test
     void eachRealFileReadsAsExpected() throws IOException {
+        assertEquals(MispFixtures.REAL_FILES, List.copyOf(EXPECTED.keySet()));
         Map<String, String> outcomes = new TreeMap<>();
         for (String name : EXPECTED.keySet()) {
             outcomes.put(name, outcome(MispFixtures.bytes("real/" + name)));

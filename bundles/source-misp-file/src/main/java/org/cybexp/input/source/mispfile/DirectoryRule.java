@@ -54,15 +54,15 @@ final class DirectoryRule {
     /** Why an absolute folder (as configured, or where its links lead) must not be a drop folder. */
     static Optional<String> refusal(Path absolute) {
         Path path = absolute.normalize();
-        if (path.getNameCount() <= 1) {
-            return Optional.of("is " + path + ": the root or a folder directly under it is shared by the whole "
-                    + "system; use a folder of its own, e.g. /srv/misp-exports");
-        }
         for (Path tree : SYSTEM_TREES) {
             if (path.startsWith(tree)) {
                 return Optional.of("is inside the system folder " + tree + ": files there must never be moved; "
                         + "use a folder of its own, e.g. /srv/misp-exports");
             }
+        }
+        if (path.getNameCount() <= 1) {
+            return Optional.of("is " + path + ": the root or a folder directly under it is shared by the whole "
+                    + "system; use a folder of its own, e.g. /srv/misp-exports");
         }
         return Optional.empty();
     }

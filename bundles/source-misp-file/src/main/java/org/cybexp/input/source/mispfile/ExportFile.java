@@ -57,7 +57,9 @@ final class ExportFile {
         if (problemsBefore + problems.size() == 0) {
             return Outcome.DONE;
         }
-        return Outcome.failed(Outcome.describe(problems, problemsBefore, total, total == 1 ? "a file of 1 event"
-                : "a file of " + total + " events"));
+        if (total == 1 && problems.size() == 1) {
+            return Outcome.failed(problems.get(0) + ": nothing posted");
+        }
+        return Outcome.failed(Outcome.describe(problems, problemsBefore, total, "a file of " + total + " elements"));
     }
 }

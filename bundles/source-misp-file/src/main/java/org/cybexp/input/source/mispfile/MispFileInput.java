@@ -83,7 +83,8 @@ final class MispFileInput implements SourceInput {
     /** A reason on one line: its first line and, for a list of problems, the first of them. */
     private static String firstLine(String text) {
         String[] lines = text.split("\n", 3);
-        String line = lines.length > 1 && lines[0].endsWith(":") ? lines[0] + " " + lines[1].strip() : lines[0];
+        String line = lines.length > 1 && lines[0].endsWith(":") ? lines[0] + " " + lines[1].replaceFirst("^\\s*- ", "")
+                : lines[0];
         return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 
