@@ -25,7 +25,7 @@ class LargeEventTest {
     @Test
     void anEventOverTheLimitIsPassedOverAndTheNextOneIsRead() throws IOException {
         try (MispEventStream stream = MispEventStream.open(
-                LargeMispEvent.downloadAround(BEFORE, LARGE, AFTER, 20 * MIB), 2 * MIB)) {
+                LargeMispEvent.downloadAround(BEFORE, LARGE, AFTER, 1700000002, 20 * MIB), 2 * MIB)) {
             assertEquals(BEFORE, ((MispEvent) stream.next()).uuid());
             MispElement.TooLarge large = assertInstanceOf(MispElement.TooLarge.class, stream.next());
             assertTrue(large.reason().matches("event " + LARGE + " is 2097\\d{4} bytes, over max_event_bytes "

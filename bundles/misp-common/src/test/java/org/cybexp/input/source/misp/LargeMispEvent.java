@@ -25,15 +25,26 @@ public final class LargeMispEvent {
         return concat(ascii("{\"Event\": "), event(uuid, timestamp, sampleBytes), ascii("}"));
     }
 
-    /** {@code {"response": [small, large, small]}}: a download with a large event in the middle. */
-    public static InputStream downloadAround(String before, String large, String after, long sampleBytes) {
-        return concat(ascii("{\"response\": [{\"Event\": " + small(before) + "}, {\"Event\": "),
-                event(large, 1700000002, sampleBytes), ascii("}, {\"Event\": " + small(after) + "}]}"));
+    /**
+     * {@code {"response": [small, large, small]}}: a download with a large event in the middle, whose timestamp
+     * is {@code timestamp}, the small ones' a second less.
+     */
+    public static InputStream downloadAround(String before, String large, String after, long timestamp,
+            long sampleBytes) {
+        return concat(ascii("{\"response\": [{\"Event\": " + small(before, timestamp - 1) + "}, {\"Event\": "),
+                event(large, timestamp, sampleBytes),
+                ascii("}, {\"Event\": " + small(after, timestamp - 1) + "}]}"));
     }
 
     /** A small event, as JSON text. */
     public static String small(String uuid) {
-        return "{\"uuid\": \"" + uuid + "\", \"timestamp\": \"1700000001\", \"info\": \"small\", \"Attribute\": []}";
+        return small(uuid, 1700000001);
+    }
+
+    /** A small event with this timestamp, as JSON text. */
+    public static String small(String uuid, long timestamp) {
+        return "{\"uuid\": \"" + uuid + "\", \"timestamp\": \"" + timestamp + "\", \"info\": \"small\", "
+                + "\"Attribute\": []}";
     }
 
     /** The event object alone. */
