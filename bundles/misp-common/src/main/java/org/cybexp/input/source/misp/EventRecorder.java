@@ -22,14 +22,18 @@ final class EventRecorder extends FilterInputStream {
     private static final int CHUNK = 64 * 1024;
     /** Jackson reads ahead of the token it reports; the recording may hold that much beyond the element. */
     private static final int READ_AHEAD = 64 * 1024;
+    private static final int WINDOW = 128 * 1024;
 
     private final long limit;
     /** Bytes handed to the parser so far: the parser's byte offsets. */
     private long position;
-    /** The last read, where the parser's current token lies: a recording may start inside it. */
-    private byte[] last = new byte[0];
-    private long lastStart;
-    private int lastLength;
+    /**
+     * The bytes read most recently, at least {@code WINDOW / 2} of them: a recording starts at a token the
+     * parser just reported, which lies in them even when the source hands out a few bytes per read.
+     */
+    private final byte[] window = new byte[WINDOW];
+    private long windowStart;
+    private int windowLength;
 
     private long recordStart = -1;
     private long recorded;
@@ -55,18 +59,31 @@ final class EventRecorder extends FilterInputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         int n = in.read(b, off, len);
         if (n > 0) {
-            if (last.length < n) {
-                last = new byte[Math.max(n, 8 * 1024)];
-            }
-            System.arraycopy(b, off, last, 0, n);
-            lastStart = position;
-            lastLength = n;
+            keep(b, off, n);
             if (recordStart >= 0) {
                 append(b, off, n);
             }
             position += n;
         }
         return n;
+    }
+
+    /** Adds a read to the window; when full, the older half goes (each byte moves about once). */
+    private void keep(byte[] b, int off, int n) {
+        if (n >= WINDOW / 2) {
+            System.arraycopy(b, off + n - WINDOW / 2, window, 0, WINDOW / 2);
+            windowStart = position + n - WINDOW / 2;
+            windowLength = WINDOW / 2;
+            return;
+        }
+        if (windowLength + n > WINDOW) {
+            int drop = windowLength - WINDOW / 2;
+            System.arraycopy(window, drop, window, 0, WINDOW / 2);
+            windowStart += drop;
+            windowLength = WINDOW / 2;
+        }
+        System.arraycopy(b, off, window, windowLength, n);
+        windowLength += n;
     }
 
     @Override
@@ -79,10 +96,10 @@ final class EventRecorder extends FilterInputStream {
         return false;
     }
 
-    /** Starts recording at a byte offset the parser reported, which lies in the last read or later. */
+    /** Starts recording at a byte offset the parser reported, which lies in the recent reads. */
     void startAt(long offset) {
-        if (offset < lastStart || offset > position) {
-            throw new IllegalStateException("offset " + offset + " is outside the last read " + lastStart + "-"
+        if (offset < windowStart || offset > position) {
+            throw new IllegalStateException("offset " + offset + " is outside the recent reads " + windowStart + "-"
                     + position);
         }
         recordStart = offset;
@@ -92,9 +109,9 @@ final class EventRecorder extends FilterInputStream {
         chunkFill = CHUNK;
         head = new byte[SAMPLE_BYTES];
         headFill = 0;
-        int from = (int) (offset - lastStart);
-        if (from < lastLength) {
-            append(last, from, lastLength - from);
+        int from = (int) (offset - windowStart);
+        if (from < windowLength) {
+            append(window, from, windowLength - from);
         }
     }
 

@@ -62,9 +62,53 @@ class RealMispFilesTest {
         assertEquals(EXPECTED, outcomes);
     }
 
+    @Test
+    void aSourceThatHandsOutAFewBytesPerReadGivesTheSameEvents() throws IOException {
+        // network streams do: the recording must find each event's start however the reads fall
+        for (String name : EXPECTED.keySet()) {
+            byte[] document = MispFixtures.bytes("real/" + name);
+            assertEquals(EXPECTED.get(name), outcome(new TrickleInputStream(document)), name);
+            assertEquals(posted(new ByteArrayInputStream(document)), posted(new TrickleInputStream(document)), name);
+        }
+    }
+
+    /** The posted bytes of each event, to compare two reads of one document. */
+    private static List<String> posted(java.io.InputStream document) throws IOException {
+        List<String> events = new ArrayList<>();
+        try (MispEventStream stream = MispEventStream.open(document)) {
+            MispElement element;
+            while ((element = stream.next()) != null) {
+                if (element instanceof MispEvent event) {
+                    events.add(new String(event.json(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        } catch (MispFormatException e) {
+            events.add(e.getMessage());
+        }
+        return events;
+    }
+
+    /** Hands out 1 to 7 bytes per read. */
+    private static final class TrickleInputStream extends ByteArrayInputStream {
+        private int turn;
+
+        TrickleInputStream(byte[] bytes) {
+            super(bytes);
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 1 + turn++ % 7));
+        }
+    }
+
     static String outcome(byte[] document) throws IOException {
+        return outcome(new ByteArrayInputStream(document));
+    }
+
+    static String outcome(java.io.InputStream document) throws IOException {
         List<String> read = new ArrayList<>();
-        try (MispEventStream stream = MispEventStream.open(new ByteArrayInputStream(document))) {
+        try (MispEventStream stream = MispEventStream.open(document)) {
             MispElement element;
             while ((element = stream.next()) != null) {
                 if (element instanceof MispEvent event) {
