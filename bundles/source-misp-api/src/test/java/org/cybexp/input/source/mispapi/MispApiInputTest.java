@@ -385,7 +385,8 @@ class MispApiInputTest {
         assertEquals(List.of("11111111-1111-4111-8111-111111111111:" + (FROM + 99),
                 "33333333-3333-4333-8333-333333333333:" + (FROM + 99)), stored());
         assertEquals(1, poll.malformedReasons().size());
-        assertTrue(poll.malformedReasons().get(0).startsWith("page 1 of org SYNTH-CERT: event " + large + " is 3146097"),
+        assertTrue(poll.malformedReasons().get(0)
+                .startsWith("page 1 of org SYNTH-CERT: event " + large + " is 3146097"),
                 poll.malformedReasons().toString());
         assertTrue(poll.malformedReasons().get(0).endsWith(" bytes, over max_event_bytes (1048576)"));
         assertEquals(Optional.of(Long.toString(FROM + 100)), store.committed("misp.cursor.SYNTH-CERT"),

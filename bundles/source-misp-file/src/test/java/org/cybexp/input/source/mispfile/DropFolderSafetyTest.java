@@ -108,7 +108,8 @@ class DropFolderSafetyTest {
         assertEquals(18, processed.size(), processed.toString());
         assertTrue(processed.containsAll(List.of("intelmq_misp_event.json", "pymisp_misp_event.json",
                 "pymisp_mispevent_existing_event.json", "pymisp_mispevent_shadow.json")), "bare events");
-        assertEquals(16, store.events().size(), "two pairs share uuid and timestamp (intelmq/PyMISP, japanese_test/_heavy)");
+        assertEquals(16, store.events().size(),
+                "two pairs share uuid and timestamp (intelmq/PyMISP, japanese_test/_heavy)");
         assertTrue(failure.getMessage().startsWith("moved to failed/ (see its .reason files): "
                 + "intelmq_misp_attribute.json (not a MISP event: a lone Attribute"), failure.getMessage());
     }

@@ -272,7 +272,8 @@ class FeedParserTest {
                     if (url == 25_000) {
                         return -1;
                     }
-                    byte[] head = String.format("https://phish%05d.example/", url++).getBytes(StandardCharsets.US_ASCII);
+                    byte[] head = String.format("https://phish%05d.example/", url++)
+                            .getBytes(StandardCharsets.US_ASCII);
                     Arrays.fill(line, (byte) 'a');
                     System.arraycopy(head, 0, line, 0, head.length);
                     line[line.length - 1] = '\n';

@@ -111,7 +111,8 @@ class PhishTankDumpTest {
     @Test
     void aRecordNestedTooDeepIsSkippedAndTheDumpGoesOn() throws Exception {
         // IntelMQ's sample of PhishTank's online-valid.json (shared/real/phish), a deep record after its 3 records
-        String real = new String(Fixtures.bytes("real/phishtank_intelmq_online-valid.json"), StandardCharsets.UTF_8).strip();
+        String real = new String(Fixtures.bytes("real/phishtank_intelmq_online-valid.json"), StandardCharsets.UTF_8)
+                .strip();
         String deep = "{\"phish_id\": \"999\", \"details\": " + "[".repeat(200) + "]".repeat(200) + "}";
         String deepArray = "[".repeat(100) + "]".repeat(100);
         String after = "{\"phish_id\": \"1000\", \"verification_time\": \"2024-01-01T00:00:00+00:00\"}";
