@@ -44,7 +44,8 @@ import org.osgi.framework.BundleContext;
  * restSearch (the shared fixtures' pages): a page cut short posts nothing and keeps the key out of status, the
  * good pages post each event once, a restart asks from the committed cursor and posts only new versions.
  * misp_file over a folder of the test's home: a download is posted and moved to processed/, a truncated one goes
- * to failed/ with its reason, and neither a restart nor the same file again posts anything twice.
+ * to failed/ with its reason (and shows as the input's last error), and neither a restart nor the same file again
+ * posts anything twice.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -137,6 +138,10 @@ public class MispIT {
         assertEquals(expected("export/restsearch-download.json"), posted("files"));
         assertTrue(Files.exists(drop.resolve("failed/cut.json.bak")));
         assertTrue(Files.readString(drop.resolve("failed/cut.json.reason")).contains("the document is cut short"));
+        // the look that set it aside failed with it: logged, and the input's LAST-ERROR (issue 10)
+        Await.until(30, "the file set aside is the input's last error", () -> status("files")
+                .map(s -> String.valueOf(s.lastError()).startsWith("moved to failed/ (see its .reason files): "
+                        + "cut.json (the document is cut short")).orElse(false));
     }
 
     @Test

@@ -4,32 +4,26 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Streams the events out of a MISP JSON document without holding the document: one Jackson tree per event.
+ * Streams the events out of a MISP JSON document without holding the document, nor building any event: each
+ * element is walked by the parser (which skips what it does not need, unread) while {@link EventRecorder} keeps
+ * its bytes, at most {@code max_event_bytes} of them; an event that fits is posted from those bytes, compacted.
  *
- * <p>Understands the three shapes MISP writes: a restSearch answer or download {@code {"response": [...]}},
- * a bare list {@code [{"Event": ...}, ...]}, and a single event {@code {"Event": {...}}} (exports, feed event
- * files). Invalid UTF-8 is repaired (see {@link Utf8Repair}). Anything else (an HTML page, an error object,
- * {@code /attributes/restSearch}'s {@code {"response": {"Attribute": ...}}}, a document cut short, content after
- * the end) raises a {@link MispFormatException}. The end of the document is checked before {@link #next()}
- * reports the end, so a truncated document is never mistaken for a complete one.
+ * <p>Understands the shapes MISP and its tools write: a restSearch answer or download {@code {"response": [...]}},
+ * a bare list {@code [{"Event": ...}, ...]}, a single event {@code {"Event": {...}}} (exports, feed event files),
+ * and a bare event object with {@code info}, {@code uuid}, {@code Attribute}... (PyMISP's {@code to_json()},
+ * IntelMQ). Invalid UTF-8 is repaired (see {@link Utf8Repair}). Anything else (an HTML page, an error object,
+ * a lone Galaxy, Attribute or Sighting, {@code /attributes/restSearch}'s {@code {"response": {"Attribute": ...}}},
+ * a document cut short, content after the end) raises a {@link MispFormatException}. An event over the limit is
+ * reported as {@link MispElement.TooLarge} and the stream goes on after it. The end of the document is checked
+ * before {@link #next()} reports the end, so a truncated document is never mistaken for a complete one.
  */
 public final class MispEventStream implements Closeable {
 
@@ -39,42 +33,67 @@ public final class MispEventStream implements Closeable {
         RESPONSE_LIST,
         /** {@code [{"Event": ...}, ...]} */
         EVENT_LIST,
-        /** {@code {"Event": {...}}} */
+        /** {@code {"Event": {...}}} or a bare event object */
         SINGLE_EVENT
     }
 
-    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
-    private static final int SAMPLE_BYTES = 256;
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
+    /**
+     * Posting an event takes a few copies of its bytes (the event, the container's copy, the outbox write), and
+     * other inputs share the heap: a sixteenth of it leaves room for all of them.
+     */
+    private static final int HEAP_SHARE = 16;
+    private static final long MIN_DEFAULT = 1L << 20;
+    /** A Java array's limit, less the wrapper added around the event. */
+    public static final long MAX_EVENT_BYTES_LIMIT = Integer.MAX_VALUE - 64;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     private final Utf8Repair utf8;
+    private final EventRecorder recorder;
     private final JsonParser parser;
+    private final long maxEventBytes;
     private Shape shape;
     private boolean ended;
+    /** The root object was a bare event: it is closed already. */
+    private boolean rootClosed;
     /** For a single event: read ahead by {@link #open} to learn the shape, handed out by the first next(). */
-    private ObjectNode single;
+    private MispElement single;
 
-    private MispEventStream(Utf8Repair utf8, JsonParser parser) {
+    private MispEventStream(Utf8Repair utf8, EventRecorder recorder, JsonParser parser, long maxEventBytes) {
         this.utf8 = utf8;
+        this.recorder = recorder;
         this.parser = parser;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** The default {@code max_event_bytes}: a sixteenth of the heap, at least 1 MiB. */
+    public static long defaultMaxEventBytes() {
+        return Math.min(MAX_EVENT_BYTES_LIMIT, Math.max(MIN_DEFAULT, Runtime.getRuntime().maxMemory() / HEAP_SHARE));
+    }
+
+    /** A document read with the default {@code max_event_bytes}. */
+    public static MispEventStream open(InputStream source) throws IOException {
+        return open(source, defaultMaxEventBytes());
     }
 
     /**
      * Reads the start of a document to learn its shape.
      *
+     * @param maxEventBytes events larger than this are reported as {@link MispElement.TooLarge}, never built
      * @throws MispFormatException if it is not a MISP event document (the stream is closed then)
      * @throws IOException if reading fails
      */
-    public static MispEventStream open(InputStream source) throws IOException {
+    public static MispEventStream open(InputStream source, long maxEventBytes) throws IOException {
+        if (maxEventBytes < 1 || maxEventBytes > MAX_EVENT_BYTES_LIMIT) {
+            throw new IllegalArgumentException("maxEventBytes out of range: " + maxEventBytes);
+        }
         Utf8Repair utf8 = new Utf8Repair(source);
         PushbackInputStream peekable = new PushbackInputStream(utf8, 8);
         try {
             refuseHtmlOrEmpty(peekable);
-            JsonFactory factory = MAPPER.getFactory();
-            MispEventStream stream = new MispEventStream(utf8, factory.createParser(peekable));
+            EventRecorder recorder = new EventRecorder(peekable, maxEventBytes);
+            MispEventStream stream = new MispEventStream(utf8, recorder, FACTORY.createParser(recorder),
+                    maxEventBytes);
             stream.readStart();
             return stream;
         } catch (IOException | RuntimeException e) {
@@ -113,39 +132,68 @@ public final class MispEventStream implements Closeable {
         }
     }
 
-    /** Looks for {@code response} or {@code Event} among the root's keys, skipping others. */
+    /**
+     * Looks for {@code response} or {@code Event} among the root's keys, skipping others; without either, the
+     * root itself may be a bare event, recorded meanwhile.
+     */
     private void readRootFields() throws IOException {
+        long rootStart = parser.currentTokenLocation().getByteOffset();
+        recorder.startAt(rootStart);
+        EventScan root = EventScan.at(rootStart);
         String mispMessage = null;
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if ("response".equals(field)) {
-                if (value != JsonToken.START_ARRAY) {
-                    throw new MispFormatException("'response' is " + describe(value)
-                            + ", not a list of events (an /attributes/restSearch answer?)");
-                }
-                shape = Shape.RESPONSE_LIST;
+            if ("response".equals(field) || "Event".equals(field)) {
+                readWrapped(field, parser.nextToken());
                 return;
             }
-            if ("Event".equals(field)) {
-                if (value != JsonToken.START_OBJECT) {
-                    throw new MispFormatException("'Event' is " + describe(value) + ", not an object");
+            if ("message".equals(field)) {
+                if (parser.nextToken() == JsonToken.VALUE_STRING) {
+                    mispMessage = excerpt(parser.getText());
                 }
-                shape = Shape.SINGLE_EVENT;
-                single = MAPPER.readTree(parser);
-                return;
+                parser.skipChildren();
+                continue;
             }
-            if ("message".equals(field) && value == JsonToken.VALUE_STRING) {
-                mispMessage = excerpt(parser.getText());
-            }
-            parser.skipChildren();
+            root.field(parser);
         }
         if (token == null) {
             throw new MispFormatException("the document is cut short (unexpected end of input)");
         }
+        root.end(parser);
+        EventRecorder.Recording recording = recorder.stopAt(root.start() + root.size());
+        if (root.looksLikeEvent()) {
+            shape = Shape.SINGLE_EVENT;
+            rootClosed = true;
+            single = root.toElement(recording, maxEventBytes, utf8.repairs() > 0);
+            return;
+        }
+        String kind = root.fragmentKind();
+        if (kind != null && mispMessage == null) {
+            throw new MispFormatException("not a MISP event: " + kind + " (no 'response' list, no 'Event', and no "
+                    + "'info' that every event has)");
+        }
         throw new MispFormatException("no 'response' list and no 'Event' in the document"
                 + (mispMessage == null ? "" : "; it says: " + mispMessage));
+    }
+
+    /** The root's {@code response} list or {@code Event} object. */
+    private void readWrapped(String field, JsonToken value) throws IOException {
+        if ("response".equals(field)) {
+            recorder.stopAt(parser.currentTokenLocation().getByteOffset());
+            if (value != JsonToken.START_ARRAY) {
+                throw new MispFormatException("'response' is " + describe(value)
+                        + ", not a list of events (an /attributes/restSearch answer?)");
+            }
+            shape = Shape.RESPONSE_LIST;
+            return;
+        }
+        if (value != JsonToken.START_OBJECT) {
+            throw new MispFormatException("'Event' is " + describe(value) + ", not an object");
+        }
+        shape = Shape.SINGLE_EVENT;
+        EventScan event = EventScan.walk(parser); // still recording since the root's start
+        single = event.toElement(recorder.stopAt(event.start() + event.size()), maxEventBytes, utf8.repairs() > 0);
     }
 
     public Shape shape() {
@@ -163,30 +211,46 @@ public final class MispEventStream implements Closeable {
                 if (single == null) {
                     return null;
                 }
-                ObjectNode event = single;
+                MispElement event = single;
                 single = null;
                 finishDocument();
-                return toElement(event, null);
+                return event;
             }
             JsonToken token = nextElement();
             if (token == null) {
                 return null;
             }
-            if (token != JsonToken.START_OBJECT) {
-                JsonNode value = MAPPER.readTree(parser);
-                return new MispElement.Malformed("an element of the event list is " + describe(token)
-                        + ", not an object", sample(value));
-            }
-            ObjectNode element = MAPPER.readTree(parser);
-            JsonNode event = element.get("Event");
-            if (!(event instanceof ObjectNode eventObject)) {
-                return new MispElement.Malformed("an element of the event list has no 'Event' object",
-                        sample(element));
-            }
-            return toElement(eventObject, element);
+            return readListElement(token);
         } catch (JsonProcessingException e) {
             throw format(e);
         }
+    }
+
+    /** One element of the list, the parser on its first token: {@code {"Event": {...}}} expected. */
+    private MispElement readListElement(JsonToken token) throws IOException {
+        long start = parser.currentTokenLocation().getByteOffset();
+        recorder.startAt(start);
+        if (token != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            EventRecorder.Recording value = recorder.stopAt(parser.currentLocation().getByteOffset());
+            return new MispElement.Malformed("an element of the event list is " + describe(token)
+                    + ", not an object", value.head());
+        }
+        EventScan event = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            boolean isEvent = "Event".equals(parser.currentName());
+            JsonToken value = parser.nextToken();
+            if (isEvent && value == JsonToken.START_OBJECT && event == null) {
+                event = EventScan.walk(parser);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        EventRecorder.Recording element = recorder.stopAt(parser.currentLocation().getByteOffset());
+        if (event == null) {
+            return new MispElement.Malformed("an element of the event list has no 'Event' object", element.head());
+        }
+        return event.toElement(element, maxEventBytes, utf8.repairs() > 0);
     }
 
     /**
@@ -248,7 +312,7 @@ public final class MispEventStream implements Closeable {
     /** After the event list or the single event: the rest of the root object, then nothing. */
     private void finishDocument() throws IOException {
         ended = true;
-        if (shape != Shape.EVENT_LIST) {
+        if (shape != Shape.EVENT_LIST && !rootClosed) {
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 parser.nextToken();
@@ -260,79 +324,6 @@ public final class MispEventStream implements Closeable {
         }
         if (parser.nextToken() != null) {
             throw new MispFormatException("content after the end of the document");
-        }
-    }
-
-    private MispElement toElement(ObjectNode event, JsonNode element) throws IOException {
-        String uuid = event.path("uuid").asText("");
-        if (!UUID.matcher(uuid).matches()) {
-            return new MispElement.Malformed("an event has no valid uuid", sample(element == null ? event : element));
-        }
-        long timestamp = timestamp(event.get("timestamp"));
-        if (timestamp < 0) {
-            return new MispElement.Malformed("event " + uuid + " has no valid timestamp",
-                    sample(element == null ? event : element));
-        }
-        normalizeOrgcCase(event);
-        ObjectNode wrapper = MAPPER.createObjectNode();
-        wrapper.set("Event", event);
-        boolean repaired = utf8.repairs() > 0 && containsReplacement(event);
-        return new MispEvent(uuid.toLowerCase(Locale.ROOT), timestamp, MAPPER.writeValueAsBytes(wrapper),
-                repaired);
-    }
-
-    /** MISP writes timestamps as strings of digits; some tools as numbers. -1 when absent or invalid. */
-    private static long timestamp(JsonNode node) {
-        if (node == null) {
-            return -1;
-        }
-        if (node.isIntegralNumber() && node.canConvertToLong()) {
-            return node.asLong() >= 0 ? node.asLong() : -1;
-        }
-        String text = node.isTextual() ? node.asText().trim() : "";
-        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return -1;
-        }
-        return Long.parseLong(text);
-    }
-
-    /** Some exporters write {@code orgc}; MISP's own feed importer renames it to {@code Orgc}, so do we. */
-    private static void normalizeOrgcCase(ObjectNode event) {
-        if (!event.has("orgc") || event.has("Orgc")) {
-            return;
-        }
-        ObjectNode copy = event.deepCopy();
-        event.removeAll();
-        for (Map.Entry<String, JsonNode> field : copy.properties()) {
-            event.set("orgc".equals(field.getKey()) ? "Orgc" : field.getKey(), field.getValue());
-        }
-    }
-
-    private static boolean containsReplacement(JsonNode node) {
-        if (node.isTextual()) {
-            return node.textValue().indexOf('\uFFFD') >= 0;
-        }
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-            if (field.getKey().indexOf('\uFFFD') >= 0 || containsReplacement(field.getValue())) {
-                return true;
-            }
-        }
-        if (node.isArray()) {
-            for (JsonNode item : node) {
-                if (containsReplacement(item)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static byte[] sample(JsonNode node) {
-        try {
-            byte[] all = MAPPER.writeValueAsBytes(node);
-            return all.length <= SAMPLE_BYTES ? all : Arrays.copyOf(all, SAMPLE_BYTES);
-        } catch (JsonProcessingException e) {
-            return new byte[0];
         }
     }
 

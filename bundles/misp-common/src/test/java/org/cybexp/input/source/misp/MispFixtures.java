@@ -28,6 +28,24 @@ public final class MispFixtures {
             "8a0b7305-eeca-48ef-9925-5f2978d59bf8:1714453516",
             "ebebfd1b-46ed-458f-8e86-9b194c2458b3:1714458092");
 
+    /**
+     * The real MISP files in {@code real/}: PyMISP's and MISP's tests and IntelMQ's samples, copied byte for byte
+     * from {@code shared/real/misp} (their sources and licences: {@code real/SOURCES.md}).
+     */
+    public static final List<String> REAL_FILES = List.of("intelmq_misp_attribute.json", "intelmq_misp_event.json",
+            "misp24_stixtest_misp_indicators_test.json", "misp24_tests_event.json",
+            "misp24_tools_curl_input_event.json", "pymisp_57c4445b-c548-4654-af0b-4be3950d210f.json",
+            "pymisp_misp_event.json", "pymisp_mispevent_event_obj_attr_tag.json",
+            "pymisp_mispevent_existing_event.json", "pymisp_mispevent_galaxy.json",
+            "pymisp_mispevent_malware_exist.json", "pymisp_mispevent_misp_custom_obj.json",
+            "pymisp_mispevent_proposals.json", "pymisp_mispevent_shadow.json", "pymisp_mispevent_sighting.json",
+            "pymisp_new_misp_event.json", "pymisp_reportlab_HTML_event.json", "pymisp_reportlab_galaxy_1.json",
+            "pymisp_reportlab_image_event.json", "pymisp_reportlab_japanese_test.json",
+            "pymisp_reportlab_japanese_test_heavy.json", "pymisp_reportlab_long_event.json",
+            "pymisp_reportlab_mainly_objects_1.json", "pymisp_reportlab_sighting_1.json",
+            "pymisp_reportlab_to_delete2.json", "pymisp_reportlab_very_long_event.json",
+            "pymisp_search_index_result.json", "vmray-misp-feed_generated_event.json");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private MispFixtures() {

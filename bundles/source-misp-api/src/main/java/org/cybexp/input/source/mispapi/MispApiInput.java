@@ -45,13 +45,16 @@ final class MispApiInput implements SourceInput {
     private final List<String> orgs;
     private final RestSearchQuery query;
     private final Lookback lookback;
+    private final long maxEventBytes;
 
-    MispApiInput(URI endpoint, Secret key, List<String> orgs, RestSearchQuery query, Lookback lookback) {
+    MispApiInput(URI endpoint, Secret key, List<String> orgs, RestSearchQuery query, Lookback lookback,
+            long maxEventBytes) {
         this.endpoint = endpoint;
         this.key = key;
         this.orgs = orgs;
         this.query = query;
         this.lookback = lookback;
+        this.maxEventBytes = maxEventBytes;
     }
 
     @Override
@@ -133,7 +136,7 @@ final class MispApiInput implements SourceInput {
             Page result = new Page();
             result.total = answer.header("X-Result-Count").flatMap(MispApiInput::parseCount);
             result.serverStart = serverStart(answer.header("Date"), Duration.between(sent, clock.instant()));
-            try (MispEventStream events = MispEventStream.open(answer.body())) {
+            try (MispEventStream events = MispEventStream.open(answer.body(), maxEventBytes)) {
                 MispElement element;
                 while ((element = events.next()) != null) {
                     result.elements++;
@@ -142,6 +145,11 @@ final class MispApiInput implements SourceInput {
                     } else if (element instanceof MispElement.Malformed bad) {
                         tally.malformed++;
                         ctx.malformed(where(org, page) + ": " + bad.reason(), bad.sample());
+                    } else if (element instanceof MispElement.TooLarge large) {
+                        // Skipped for good: the cursor moves past it, so the events after it are not held up.
+                        tally.malformed++;
+                        result.maxTimestamp = Math.max(result.maxTimestamp, large.timestamp());
+                        ctx.malformed(where(org, page) + ": " + large.reason(), large.sample());
                     }
                 }
             }

@@ -14,6 +14,7 @@ import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.Secret;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.SourcePlugin;
+import org.cybexp.input.source.misp.MispEventStream;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -105,6 +106,11 @@ public final class MispApiPlugin implements SourcePlugin {
         @AttributeDefinition(description = "PEM file of the CAs to trust instead of the system's",
                 required = false)
         String ca__file() default "";
+
+        @AttributeDefinition(description = "Largest event posted, in bytes; 0 = a sixteenth of the heap. A larger "
+                + "event is skipped (counted as malformed, logged) and the cursor moves past it", min = "0",
+                max = "2147483583")
+        long max__event__bytes() default 0;
     }
 
     @Override
@@ -135,10 +141,19 @@ public final class MispApiPlugin implements SourcePlugin {
         Lookback lookback = Lookback.parse(config.getString("initial_lookback", "30d"));
         RestSearchQuery query = new RestSearchQuery(limit, publishedFilter(config),
                 values("tags", typed.tags()));
-        return new MispApiInput(endpoint, key, orgs(typed.orgs()), query, lookback);
+        return new MispApiInput(endpoint, key, orgs(typed.orgs()), query, lookback,
+                maxEventBytes(typed.max__event__bytes()));
     }
 
     /** The restSearch endpoint under the configured base URL; the message never repeats the URL. */
+    private static long maxEventBytes(long configured) throws InvalidConfigException {
+        if (configured < 0 || configured > MispEventStream.MAX_EVENT_BYTES_LIMIT) {
+            throw new InvalidConfigException("max_event_bytes", "must be between 0 (a share of the heap) and "
+                    + MispEventStream.MAX_EVENT_BYTES_LIMIT + ", got " + configured);
+        }
+        return configured == 0 ? MispEventStream.defaultMaxEventBytes() : configured;
+    }
+
     static URI restSearchUri(String text) throws InvalidConfigException {
         URI base;
         try {

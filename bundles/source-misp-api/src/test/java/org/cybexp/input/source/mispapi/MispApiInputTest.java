@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.cybexp.input.api.HttpStatusException;
 import org.cybexp.input.api.SourceException;
 import org.cybexp.input.api.SourceInput;
+import org.cybexp.input.source.misp.LargeMispEvent;
 import org.cybexp.input.source.misp.MispFixtures;
 import org.cybexp.input.source.mispapi.FakeMisp.Reply;
 import org.cybexp.input.testkit.InMemoryFetchContext;
@@ -363,6 +365,33 @@ class MispApiInputTest {
                 "page 1 of org SYNTH-CERT: an element of the event list has no 'Event' object"),
                 poll.malformedReasons());
         assertEquals("1 event, 1 new, 2 malformed (1 page)", poll.progress());
+    }
+
+    @Test
+    void anEventOverMaxEventBytesIsSkippedWithItsReasonAndTheCursorMovesPastIt() throws Exception {
+        String large = "22222222-2222-4222-8222-222222222222";
+        byte[] page;
+        try (InputStream in = LargeMispEvent.downloadAround("11111111-1111-4111-8111-111111111111", large,
+                "33333333-3333-4333-8333-333333333333", FROM + 100, 3L << 20)) {
+            page = in.readAllBytes();
+        }
+        misp.answer(request -> Reply.json(page));
+        input.close();
+        store = storeWith(Map.of("max_event_bytes", "1048576"));
+        input = store.open();
+
+        InMemoryFetchContext poll = store.fetch(input);
+
+        assertEquals(List.of("11111111-1111-4111-8111-111111111111:" + (FROM + 99),
+                "33333333-3333-4333-8333-333333333333:" + (FROM + 99)), stored());
+        assertEquals(1, poll.malformedReasons().size());
+        assertTrue(poll.malformedReasons().get(0)
+                .startsWith("page 1 of org SYNTH-CERT: event " + large + " is 3146097"),
+                poll.malformedReasons().toString());
+        assertTrue(poll.malformedReasons().get(0).endsWith(" bytes, over max_event_bytes (1048576)"));
+        assertEquals(Optional.of(Long.toString(FROM + 100)), store.committed("misp.cursor.SYNTH-CERT"),
+                "past the skipped event: the next poll is not held up by it");
+        assertEquals("2 events, 2 new, 1 malformed (1 page)", poll.progress());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.cybexp.input.api.SourceException;
 
@@ -54,6 +55,11 @@ final class DropFolder {
         String name() {
             return path.getFileName().toString();
         }
+
+        /** The name as shown in logs, status and {@code .reason} files: control characters escaped. */
+        String shown() {
+            return PrintableName.of(name());
+        }
     }
 
     /** What the last {@link #ready} call passed over, for the status line. */
@@ -81,6 +87,10 @@ final class DropFolder {
             Files.createDirectories(configured);
         }
         Path root = configured.toRealPath();
+        Optional<String> refusal = DirectoryRule.refusal(root);
+        if (refusal.isPresent()) {
+            throw new SourceException("directory " + configured + " leads to " + root + ", which " + refusal.get());
+        }
         if (!Files.isDirectory(root)) {
             throw new SourceException("directory " + configured + " is not a directory");
         }
@@ -192,7 +202,7 @@ final class DropFolder {
     InputStream open(Entry entry) throws IOException {
         Path file = entry.path();
         if (!root.equals(file.getParent())) {
-            throw new RefusedFileException(file.getFileName() + " is not directly inside the directory");
+            throw new RefusedFileException(entry.shown() + " is not directly inside the directory");
         }
         return FeedFiles.openRegular(file);
     }
@@ -200,7 +210,7 @@ final class DropFolder {
     /** The files of a feed folder, opened relative to the folder itself (see {@link FeedFiles}). */
     FeedFiles feedFiles(Entry entry) throws IOException {
         if (!root.equals(entry.path().getParent())) {
-            throw new RefusedFileException(entry.name() + " is not directly inside the directory");
+            throw new RefusedFileException(entry.shown() + " is not directly inside the directory");
         }
         return FeedFiles.open(root, entry.name());
     }
@@ -215,7 +225,7 @@ final class DropFolder {
     Path failed(Entry entry, String reason, Instant now) throws IOException {
         String name = freeName(failed, entry, ".bak", ".reason");
         Path target = Files.move(entry.path(), failed.resolve(name + ".bak"));
-        String text = "misp_file could not read " + entry.name() + " (" + now + "):\n" + reason + "\n";
+        String text = "misp_file could not read " + entry.shown() + " (" + now + "):\n" + reason + "\n";
         Files.writeString(failed.resolve(name + ".reason"), text, StandardCharsets.UTF_8);
         return target;
     }

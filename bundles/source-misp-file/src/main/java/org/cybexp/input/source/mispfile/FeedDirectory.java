@@ -17,8 +17,6 @@ import org.cybexp.input.source.misp.MispFormatException;
  */
 final class FeedDirectory {
 
-    private static final int PROBLEMS_LISTED = 20;
-
     private FeedDirectory() {
     }
 
@@ -43,25 +41,28 @@ final class FeedDirectory {
         if (skip == 0) {
             for (String problem : manifest.problems()) {
                 problems.add(problem);
-                run.malformed(entry.name() + "/" + problem, new byte[0]);
+                run.malformed(entry.shown() + "/" + problem, new byte[0]);
             }
         }
         List<String> uuids = manifest.uuids();
         for (int i = (int) Math.min(skip, uuids.size()); i < uuids.size(); i++) {
             String file = uuids.get(i) + ".json";
-            try (MispEventStream events = MispEventStream.open(files.open(file))) {
+            try (MispEventStream events = run.events(files.open(file))) {
                 MispElement element;
                 while ((element = events.next()) != null) {
-                    run.emit(element, entry.name() + "/" + file);
+                    String problem = run.emit(element, entry.shown() + "/" + file);
+                    if (problem != null) {
+                        problems.add(file + ": " + problem);
+                    }
                 }
             } catch (RefusedFileException e) {
                 problems.add(e.getMessage());
-                run.malformed(entry.name() + "/" + e.getMessage(), new byte[0]);
+                run.malformed(entry.shown() + "/" + e.getMessage(), new byte[0]);
             } catch (MispFormatException e) {
                 problems.add(file + ": " + e.getMessage());
-                run.malformed(entry.name() + "/" + file + ": " + e.getMessage(), new byte[0]);
+                run.malformed(entry.shown() + "/" + file + ": " + e.getMessage(), new byte[0]);
             }
-            if (run.advance(id, i + 1, uuids.size(), problemsBefore + problems.size(), entry.name())) {
+            if (run.advance(id, i + 1, uuids.size(), problemsBefore + problems.size(), entry.shown())) {
                 return Outcome.STOPPED;
             }
         }
@@ -69,20 +70,7 @@ final class FeedDirectory {
         if (problemsBefore + problems.size() == 0) {
             return Outcome.DONE;
         }
-        return Outcome.failed(describe(problems, problemsBefore, uuids.size()));
-    }
-
-    private static String describe(List<String> problems, int problemsBefore, int events) {
-        StringBuilder text = new StringBuilder();
-        text.append(problemsBefore + problems.size()).append(" problem(s) in a feed of ").append(events)
-                .append(" events; the other events were posted:");
-        problems.stream().limit(PROBLEMS_LISTED).forEach(p -> text.append("\n - ").append(p));
-        if (problems.size() > PROBLEMS_LISTED) {
-            text.append("\n - ... and ").append(problems.size() - PROBLEMS_LISTED).append(" more");
-        }
-        if (problemsBefore > 0) {
-            text.append("\n - ").append(problemsBefore).append(" found before a restart (see the log)");
-        }
-        return text.toString();
+        return Outcome.failed(Outcome.describe(problems, problemsBefore, uuids.size(),
+                "a feed of " + uuids.size() + " events"));
     }
 }

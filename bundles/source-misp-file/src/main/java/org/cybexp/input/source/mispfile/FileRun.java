@@ -1,8 +1,12 @@
 package org.cybexp.input.source.mispfile;
 
+import java.io.IOException;
+import java.io.InputStream;
+
 import org.cybexp.input.api.FetchContext;
 import org.cybexp.input.source.misp.MispElement;
 import org.cybexp.input.source.misp.MispEvent;
+import org.cybexp.input.source.misp.MispEventStream;
 
 /**
  * One look at the directory: emits the events read, checkpoints every few elements together with the resume
@@ -13,25 +17,39 @@ final class FileRun {
     private final FetchContext ctx;
     private final ResumePoint resume;
     private final int checkpointEvery;
+    private final long maxEventBytes;
 
     private String position = "";
     int events;
     int fresh;
     int malformed;
+    int tooLarge;
     int repaired;
 
-    FileRun(FetchContext ctx, int checkpointEvery) {
+    FileRun(FetchContext ctx, int checkpointEvery, long maxEventBytes) {
         this.ctx = ctx;
         this.resume = new ResumePoint(ctx.state());
         this.checkpointEvery = checkpointEvery;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** The events of a document, each at most max_event_bytes. */
+    MispEventStream events(InputStream document) throws IOException {
+        return MispEventStream.open(document, maxEventBytes);
     }
 
     ResumePoint resume() {
         return resume;
     }
 
-    /** Emits an event (dropped by the container if this version was posted before) or reports a bad element. */
-    void emit(MispElement element, String where) {
+    /**
+     * Emits an event (dropped by the container if this version was posted before) or reports an element that
+     * cannot be posted.
+     *
+     * @param where the element, for the log: {@code download.json element 7}
+     * @return null if posted, else why not, for the entry's {@code .reason}
+     */
+    String emit(MispElement element, String where) {
         if (element instanceof MispEvent event) {
             events++;
             if (event.repaired()) {
@@ -41,9 +59,21 @@ final class FileRun {
                 fresh++;
             }
             ctx.emit(event.toEvent());
-        } else if (element instanceof MispElement.Malformed bad) {
-            malformed(where + ": " + bad.reason(), bad.sample());
+            return null;
         }
+        String reason;
+        byte[] sample;
+        if (element instanceof MispElement.TooLarge large) {
+            tooLarge++;
+            reason = large.reason();
+            sample = large.sample();
+        } else {
+            MispElement.Malformed bad = (MispElement.Malformed) element;
+            reason = bad.reason();
+            sample = bad.sample();
+        }
+        malformed(where + ": " + reason, sample);
+        return reason;
     }
 
     void malformed(String reason, byte[] sample) {

@@ -22,18 +22,20 @@ final class MispFileInput implements SourceInput {
     private final Path directory;
     private final Duration minAge;
     private final int checkpointEvery;
+    private final long maxEventBytes;
 
-    MispFileInput(Path directory, Duration minAge, int checkpointEvery) {
+    MispFileInput(Path directory, Duration minAge, int checkpointEvery, long maxEventBytes) {
         this.directory = directory;
         this.minAge = minAge;
         this.checkpointEvery = checkpointEvery;
+        this.maxEventBytes = maxEventBytes;
     }
 
     @Override
     public void fetch(FetchContext ctx) throws IOException, SourceException {
         DropFolder folder = DropFolder.open(directory);
         List<DropFolder.Entry> ready = folder.ready(ctx.clock().instant(), minAge);
-        FileRun run = new FileRun(ctx, checkpointEvery);
+        FileRun run = new FileRun(ctx, checkpointEvery, maxEventBytes);
         Tally tally = new Tally();
         for (DropFolder.Entry entry : ready) {
             if (ctx.stopRequested()) {
@@ -48,7 +50,7 @@ final class MispFileInput implements SourceInput {
                     throw new StopRequestedException(); // a read cut by the stop, not an unreadable entry
                 }
                 // Unreadable for now (permissions, a disk error): left in place, the others still read.
-                tally.errors.add(entry.name() + ": " + describe(e));
+                tally.errors.add(entry.shown() + ": " + describe(e));
                 continue;
             }
             if (outcome.stopped()) {
@@ -59,6 +61,7 @@ final class MispFileInput implements SourceInput {
             if (outcome.failed()) {
                 folder.failed(entry, outcome.failure(), ctx.clock().instant());
                 tally.failed++;
+                tally.failures.add(entry.shown() + " (" + firstLine(outcome.failure()) + ")");
             } else {
                 folder.finished(entry);
                 tally.processed++;
@@ -66,9 +69,23 @@ final class MispFileInput implements SourceInput {
             run.resume().clear();
         }
         ctx.progress(tally.summary(run, folder.skipped()));
+        ctx.checkpoint(); // the cleared resume point, before the call fails below
         if (!tally.errors.isEmpty()) {
-            throw new IOException("could not read " + String.join("; ", tally.errors));
+            throw new IOException("could not read " + String.join("; ", tally.errors)
+                    + (tally.failures.isEmpty() ? "" : "; " + tally.failedMessage()));
         }
+        if (!tally.failures.isEmpty()) {
+            // The look is done, but an operator must see it: the container logs a failed call and shows it.
+            throw new SourceException(tally.failedMessage());
+        }
+    }
+
+    /** A reason on one line: its first line and, for a list of problems, the first of them. */
+    private static String firstLine(String text) {
+        String[] lines = text.split("\n", 3);
+        String line = lines.length > 1 && lines[0].endsWith(":") ? lines[0] + " " + lines[1].replaceFirst("^\\s*- ", "")
+                : lines[0];
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 
     private static String describe(IOException e) {
@@ -86,7 +103,13 @@ final class MispFileInput implements SourceInput {
         int processed;
         int failed;
         final List<String> errors = new ArrayList<>();
+        /** Entries moved to failed/ in this look, with the first line of their reason. */
+        final List<String> failures = new ArrayList<>();
         String stoppedAt;
+
+        String failedMessage() {
+            return "moved to failed/ (see its .reason files): " + String.join("; ", failures);
+        }
 
         String summary(FileRun run, DropFolder.Skipped skipped) {
             StringBuilder text = new StringBuilder();
@@ -101,6 +124,9 @@ final class MispFileInput implements SourceInput {
                 text.append(": ").append(run.events).append(" events, ").append(run.fresh).append(" new");
                 if (run.malformed > 0) {
                     text.append(", ").append(run.malformed).append(" malformed");
+                }
+                if (run.tooLarge > 0) {
+                    text.append(" (").append(run.tooLarge).append(" over max_event_bytes)");
                 }
                 if (run.repaired > 0) {
                     text.append(", ").append(run.repaired).append(" with invalid UTF-8 replaced");

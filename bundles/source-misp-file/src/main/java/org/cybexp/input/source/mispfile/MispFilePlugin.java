@@ -1,6 +1,5 @@
 package org.cybexp.input.source.mispfile;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -8,6 +7,7 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.SourcePlugin;
+import org.cybexp.input.source.misp.MispEventStream;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -80,6 +80,11 @@ public final class MispFilePlugin implements SourcePlugin {
         @AttributeDefinition(description = "Events between two checkpoints while a file is read: a restart "
                 + "resumes after the last checkpoint", min = "1")
         int checkpoint__every() default DEFAULT_CHECKPOINT_EVERY;
+
+        @AttributeDefinition(description = "Largest event posted, in bytes; 0 = a sixteenth of the heap. A larger "
+                + "event is not posted: the others are, and the file goes to failed/ with the reason", min = "0",
+                max = "2147483583")
+        long max__event__bytes() default 0;
     }
 
     /** The installation folder relative directories are resolved against; empty for the working directory. */
@@ -126,19 +131,16 @@ public final class MispFilePlugin implements SourcePlugin {
         if (every < 1 || every > 1_000_000) {
             throw new InvalidConfigException("checkpoint_every", "must be between 1 and 1000000, got " + every);
         }
-        return new MispFileInput(directory, Duration.ofSeconds(minAge), (int) every);
+        long maxEventBytes = config.as(Config.class).max__event__bytes();
+        if (maxEventBytes < 0 || maxEventBytes > MispEventStream.MAX_EVENT_BYTES_LIMIT) {
+            throw new InvalidConfigException("max_event_bytes", "must be between 0 (a share of the heap) and "
+                    + MispEventStream.MAX_EVENT_BYTES_LIMIT + ", got " + maxEventBytes);
+        }
+        return new MispFileInput(directory, Duration.ofSeconds(minAge), (int) every,
+                maxEventBytes == 0 ? MispEventStream.defaultMaxEventBytes() : maxEventBytes);
     }
 
     static Path directory(String text, String home) throws InvalidConfigException {
-        Path path;
-        try {
-            path = Path.of(text.strip());
-        } catch (InvalidPathException e) {
-            throw new InvalidConfigException("directory", "is not a valid path (" + e.getReason() + ")");
-        }
-        if (!path.isAbsolute()) {
-            path = (home.isEmpty() ? Path.of("") : Path.of(home)).resolve(path).toAbsolutePath();
-        }
-        return path.normalize();
+        return DirectoryRule.resolve(text, home);
     }
 }

@@ -55,6 +55,18 @@ class MispFileInputTest {
         return InMemoryInputStore.builder(new MispFilePlugin()).name("files").properties(properties).build();
     }
 
+    /**
+     * One look that moves something to failed/: the call fails with that, so it is logged and shown as the
+     * input's last error, and what the look stored stays stored.
+     */
+    private InMemoryFetchContext lookMovingToFailed() throws Exception {
+        InMemoryFetchContext look = store.newContext();
+        SourceException failure = assertThrows(SourceException.class, () -> store.fetch(input, look));
+        assertTrue(failure.getMessage().startsWith("moved to failed/ (see its .reason files): "),
+                failure.getMessage());
+        return look;
+    }
+
     private void restart() throws Exception {
         input.close();
         input = store.open();
@@ -153,7 +165,7 @@ class MispFileInputTest {
         Path feed = MispFixtures.copyFeed(dir.resolve("feed"));
         MispFixtures.copy("feed-variants/manifest.missing-event-file.json", feed.resolve("manifest.json"));
 
-        InMemoryFetchContext look = store.fetch(input);
+        InMemoryFetchContext look = lookMovingToFailed();
 
         assertEquals(ALL, stored());
         assertTrue(Files.isDirectory(dir.resolve("failed/feed.bak")));
@@ -169,7 +181,7 @@ class MispFileInputTest {
         Path feed = MispFixtures.copyFeed(dir.resolve("feed"));
         MispFixtures.copy("feed-variants/manifest.truncated.json", feed.resolve("manifest.json"));
 
-        store.fetch(input);
+        lookMovingToFailed();
 
         assertEquals(List.of(), store.events());
         assertEquals("manifest.json is cut short", Files.readString(dir.resolve("failed/feed.reason")).lines()
@@ -184,7 +196,7 @@ class MispFileInputTest {
         MispFixtures.copy("errors/403-auth.json", dir.resolve("error.json"));
         MispFixtures.copy("restsearch/response.attributes-scope.json", dir.resolve("attributes.json"));
 
-        InMemoryFetchContext look = store.fetch(input);
+        InMemoryFetchContext look = lookMovingToFailed();
 
         assertEquals(List.of(), store.events());
         assertEquals(List.of("failed", "failed/attributes.json.bak", "failed/attributes.json.reason",
@@ -351,7 +363,7 @@ class MispFileInputTest {
         Files.createSymbolicLink(feed.resolve("7d854e9b-736d-4f39-af42-32ec3ba865fd.json"),
                 outside.resolve("feed/7d854e9b-736d-4f39-af42-32ec3ba865fd.json"));
 
-        InMemoryFetchContext look = store.fetch(input);
+        InMemoryFetchContext look = lookMovingToFailed();
 
         List<String> expected = new ArrayList<>(ALL);
         expected.remove(1);
@@ -375,7 +387,7 @@ class MispFileInputTest {
         MispFixtures.copy("feed/70ef1b31-815a-443c-b54a-1d6189a5cce9.json",
                 feed.resolve("70ef1b31-815a-443c-b54a-1d6189a5cce9.json"));
 
-        InMemoryFetchContext look = store.fetch(input);
+        InMemoryFetchContext look = lookMovingToFailed();
 
         assertEquals(List.of(ALL.get(0)), stored());
         assertEquals(List.of("feed/manifest.json: '../../outside/x' is not an event uuid"), look.malformedReasons());
@@ -419,7 +431,7 @@ class MispFileInputTest {
         for (int round = 0; round < 3; round++) {
             MispFixtures.copy("errors/truncated-page.json", dir.resolve("cut.json"));
             MispFixtures.copy(EVENT_1001, dir.resolve("event.json"));
-            store.fetch(input);
+            lookMovingToFailed();
         }
 
         assertEquals(List.of("failed/cut-2.json.bak", "failed/cut-2.json.reason", "failed/cut-3.json.bak",

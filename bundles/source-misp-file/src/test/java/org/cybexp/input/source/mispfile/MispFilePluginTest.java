@@ -1,5 +1,6 @@
 package org.cybexp.input.source.mispfile;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -60,6 +61,37 @@ class MispFilePluginTest {
         assertEquals("MispFileInput[/opt/cybexp-input/drop]", new MispFilePlugin("/opt/cybexp-input")
                 .open(InputConfigs.of(new MispFilePlugin(), "files", Map.of("orgid", "o", "directory", "drop")))
                 .toString());
+    }
+
+    @Test
+    void aDirectoryOutsideTheInstallationOrASystemFolderIsRefused() {
+        String home = "/opt/cybexp-input";
+        assertEquals("directory: a relative path must lead inside the installation folder /opt/cybexp-input; give "
+                + "an absolute path for a folder elsewhere", assertThrows(InvalidConfigException.class,
+                        () -> MispFilePlugin.directory("../elsewhere", home)).getMessage());
+        for (String inside : new String[] {"data/../../x", ".", "data/.."}) {
+            assertThrows(InvalidConfigException.class, () -> MispFilePlugin.directory(inside, home), inside);
+        }
+        assertEquals("directory: is inside the system folder /etc: files there must never be moved; use a folder of "
+                + "its own, e.g. /srv/misp-exports", refused("directory", "/etc").getMessage());
+        for (String system : new String[] {"/", "/tmp", "/home", "/etc/misp", "/usr/local/share/misp", "/bin",
+                "/lib64/x", "/boot", "/dev/shm", "/proc/self", "/sys/x", "/var/lib/misp", "/run/user/1000",
+                "/srv/../etc", "/var/log/misp"}) {
+            assertThrows(InvalidConfigException.class, () -> MispFilePlugin.directory(system, home), system);
+        }
+        for (String allowed : new String[] {"/srv/misp-exports", "/home/soc/misp", "/tmp/misp-drop",
+                "/var/misp-drop", "/opt/elsewhere/drop"}) {
+            assertEquals(Path.of(allowed), assertDoesNotThrow(() -> MispFilePlugin.directory(allowed, home)));
+        }
+    }
+
+    @Test
+    void maxEventBytesIsBoundedAndZeroMeansAShareOfTheHeap() throws Exception {
+        assertEquals("max_event_bytes: must be between 0 (a share of the heap) and 2147483583, got -1",
+                refused("max_event_bytes", "-1").getMessage());
+        assertEquals("max_event_bytes: must be a number, got 'big'", refused("max_event_bytes", "big").getMessage());
+        new MispFilePlugin().open(InputConfigs.of(new MispFilePlugin(), "files",
+                Map.of("orgid", "o", "directory", "/srv/misp", "max_event_bytes", "1048576")));
     }
 
     @Test

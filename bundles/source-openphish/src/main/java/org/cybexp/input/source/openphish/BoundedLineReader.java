@@ -23,11 +23,24 @@ final class BoundedLineReader {
     private int length;
     private boolean tooLong;
     private long number;
+    private final long maxTotalBytes;
+    private long total;
 
     BoundedLineReader(InputStream in, int maxLineBytes) {
+        this(in, maxLineBytes, Long.MAX_VALUE);
+    }
+
+    /** A reader that reads no more than {@code maxTotalBytes} of the stream: then it ends, {@link #overLimit()}. */
+    BoundedLineReader(InputStream in, int maxLineBytes, long maxTotalBytes) {
         this.in = in;
         this.maxLineBytes = maxLineBytes;
         this.line = new byte[maxLineBytes + 1];
+        this.maxTotalBytes = maxTotalBytes;
+    }
+
+    /** Whether the stream held more than the reader's total limit: it stopped reading there. */
+    boolean overLimit() {
+        return total > maxTotalBytes;
     }
 
     /** Reads the next line; false when the stream has ended. */
@@ -62,7 +75,7 @@ final class BoundedLineReader {
         if (chunkPos < chunkEnd) {
             return true;
         }
-        if (eof) {
+        if (eof || overLimit()) {
             return false;
         }
         int n;
@@ -73,8 +86,13 @@ final class BoundedLineReader {
             eof = true;
             return false;
         }
+        total += n;
         chunkPos = 0;
         chunkEnd = n;
+        if (overLimit()) {
+            chunkEnd = 0; // the bytes over the limit are not handed out: the read ends here
+            return false;
+        }
         return true;
     }
 

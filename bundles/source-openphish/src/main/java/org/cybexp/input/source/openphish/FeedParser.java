@@ -55,26 +55,45 @@ final class FeedParser {
     record Feed(List<String> urls, int malformed, int duplicates, boolean complete) {
     }
 
+    /**
+     * The URLs of a feed are held as a set and then posted as one body, a few copies of the feed in all; other
+     * inputs share the heap: a sixteenth of it, at least 1 MiB, by default.
+     */
+    static long defaultMaxFeedBytes() {
+        return Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 16);
+    }
+
     private final int maxLineBytes;
     private final int maxUrls;
+    private final long maxFeedBytes;
 
     FeedParser() {
-        this(MAX_LINE_BYTES, MAX_URLS);
+        this(MAX_LINE_BYTES, MAX_URLS, defaultMaxFeedBytes());
+    }
+
+    FeedParser(long maxFeedBytes) {
+        this(MAX_LINE_BYTES, MAX_URLS, maxFeedBytes);
     }
 
     FeedParser(int maxLineBytes, int maxUrls) {
+        this(maxLineBytes, maxUrls, defaultMaxFeedBytes());
+    }
+
+    FeedParser(int maxLineBytes, int maxUrls, long maxFeedBytes) {
         this.maxLineBytes = maxLineBytes;
         this.maxUrls = maxUrls;
+        this.maxFeedBytes = maxFeedBytes;
     }
 
     /**
      * Reads the whole stream (without closing it) unless the listener stops it.
      *
-     * @throws SourceException if the content is an HTML page or holds more than the allowed number of URLs
+     * @throws SourceException if the content is an HTML page, holds more than the allowed number of URLs, or is
+     *         larger than max_feed_bytes (reading stops there: nothing of such a feed is posted)
      * @throws IOException if reading fails
      */
     Feed parse(InputStream in, Listener listener) throws IOException, SourceException {
-        BoundedLineReader lines = new BoundedLineReader(in, maxLineBytes);
+        BoundedLineReader lines = new BoundedLineReader(in, maxLineBytes, maxFeedBytes);
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         Set<String> urls = new LinkedHashSet<>();
@@ -85,7 +104,13 @@ final class FeedParser {
             if (listener.stopNow()) {
                 return new Feed(List.copyOf(urls), malformed, duplicates, false);
             }
-            if (!lines.next()) {
+            boolean more = lines.next();
+            if (lines.overLimit()) {
+                throw new SourceException("the feed is larger than max_feed_bytes (" + maxFeedBytes + " bytes; "
+                        + urls.size() + " URLs read by then): nothing posted. Is the url right? If so, raise "
+                        + "max_feed_bytes, and the heap with it");
+            }
+            if (!more) {
                 return new Feed(List.copyOf(urls), malformed, duplicates, true);
             }
             if (!contentSeen) {

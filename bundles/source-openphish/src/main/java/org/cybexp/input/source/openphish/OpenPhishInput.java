@@ -10,6 +10,7 @@ import org.cybexp.input.api.Event;
 import org.cybexp.input.api.FetchContext;
 import org.cybexp.input.api.HttpRequest;
 import org.cybexp.input.api.HttpResult;
+import org.cybexp.input.api.Secret;
 import org.cybexp.input.api.SourceException;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.StopRequestedException;
@@ -33,7 +34,7 @@ final class OpenPhishInput implements SourceInput {
 
     @Override
     public void fetch(FetchContext ctx) throws IOException, SourceException {
-        try (HttpResult answer = ctx.http().send(HttpRequest.get(feedUri).conditional())) {
+        try (HttpResult answer = ctx.http().send(request())) {
             if (answer.notModified()) {
                 ctx.progress("feed not modified since the last fetch");
                 return;
@@ -88,8 +89,18 @@ final class OpenPhishInput implements SourceInput {
         return type.equals("text/html") || type.equals("application/xhtml+xml");
     }
 
+    /**
+     * The feed's request. A mirror's token in the query is named as the URL's secret, so that the container's
+     * HTTP access masks it in every error, log line and status, as it masks user info.
+     */
+    HttpRequest request() {
+        String query = feedUri.getRawQuery();
+        HttpRequest get = HttpRequest.get(feedUri).conditional();
+        return query == null || query.isEmpty() ? get : get.secretInUri(Secret.of(query));
+    }
+
     @Override
     public String toString() {
-        return "OpenPhishInput[" + HttpRequest.get(feedUri).displayUri() + "]";
+        return "OpenPhishInput[" + request().displayUri() + "]";
     }
 }

@@ -251,4 +251,55 @@ class FeedParserTest {
             return n;
         }
     }
+
+    @Test
+    void aFeedOfTwoHundredMegabytesStopsAtMaxFeedBytesWithoutReadingTheRest() {
+        // issue 20: 25,000 distinct URLs of 8 KB each, generated as they are read
+        long[] served = new long[1];
+        InputStream feed = new InputStream() {
+            private final byte[] line = new byte[FeedParser.MAX_LINE_BYTES];
+            private int url;
+            private int pos = line.length;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos == line.length) {
+                    if (url == 25_000) {
+                        return -1;
+                    }
+                    byte[] head = String.format("https://phish%05d.example/", url++)
+                            .getBytes(StandardCharsets.US_ASCII);
+                    Arrays.fill(line, (byte) 'a');
+                    System.arraycopy(head, 0, line, 0, head.length);
+                    line[line.length - 1] = '\n';
+                    pos = 0;
+                }
+                int n = Math.min(len, line.length - pos);
+                System.arraycopy(line, pos, b, off, n);
+                pos += n;
+                served[0] += n;
+                return n;
+            }
+        };
+
+        SourceException refused = assertThrows(SourceException.class,
+                () -> new FeedParser(16L << 20).parse(feed, listener));
+
+        assertTrue(refused.getMessage().startsWith("the feed is larger than max_feed_bytes (16777216 bytes; 2048 URLs "
+                + "read by then): nothing posted."), refused.getMessage());
+        assertTrue(served[0] <= (16L << 20) + 8192, "stopped reading at the cap: " + served[0]);
+    }
+
+    @Test
+    void realFeedsFitTheDefaultCap() throws Exception {
+        for (String name : List.of("real/phishfind_openphish_first2100.txt", "real/phishunt_feed.txt")) {
+            FeedParser.Feed real = parse(Fixtures.bytes(name));
+            assertTrue(real.complete() && real.urls().size() > 500, name + ": " + real.urls().size());
+        }
+    }
 }

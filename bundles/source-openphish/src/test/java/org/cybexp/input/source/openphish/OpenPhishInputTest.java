@@ -2,6 +2,7 @@ package org.cybexp.input.source.openphish;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,6 +155,43 @@ class OpenPhishInputTest {
         assertEquals(List.of("line 6: not an http or https URL", "line 7: not an http or https URL"),
                 ctx.malformedReasons());
         assertEquals("5 urls, 5 new, 2 malformed", ctx.progress());
+    }
+
+    @Test
+    void aTokenInTheFeedsQueryNeverShowsInTheError() throws Exception {
+        LoopbackFeedServer.Feed mirror = server.feed("/feed.txt?token=s3cr3t-token").failWith(503, null);
+        input.close();
+        store = InMemoryInputStore.builder(new OpenPhishPlugin()).name("mirror")
+                .properties(Map.of("orgid", "org1", "url", mirror.uri().toString())).build();
+        input = store.open();
+
+        Exception failed = assertThrows(Exception.class, () -> store.fetch(input));
+
+        assertFalse(failed.getMessage().contains("s3cr3t"), failed.getMessage());
+        assertTrue(failed.getMessage().contains("/feed.txt?***"), failed.getMessage());
+        assertFalse(input.toString().contains("s3cr3t"), input.toString());
+    }
+
+    @Test
+    void aFeedOverMaxFeedBytesFailsTheFetchClearlyAndPostsNothing() throws Exception {
+        byte[] real = Fixtures.bytes("real/phishfind_openphish_first2100.txt"); // 347 KB of real URLs
+        serve(real);
+        input.close();
+        store = InMemoryInputStore.builder(new OpenPhishPlugin()).name("main")
+                .properties(Map.of("orgid", "org1", "url", feed.uri().toString(), "max_feed_bytes", "65536")).build();
+        input = store.open();
+
+        SourceException refused = assertThrows(SourceException.class, () -> store.fetch(input));
+
+        assertTrue(refused.getMessage().startsWith("the feed is larger than max_feed_bytes (65536 bytes; "),
+                refused.getMessage());
+        assertEquals(List.of(), store.events());
+        input.close();
+        store = InMemoryInputStore.builder(new OpenPhishPlugin()).name("main")
+                .properties(Map.of("orgid", "org1", "url", feed.uri().toString())).build();
+        input = store.open();
+        store.fetch(input);
+        assertEquals(1, store.events().size(), "under the default cap, the same feed is posted");
     }
 
     @Test

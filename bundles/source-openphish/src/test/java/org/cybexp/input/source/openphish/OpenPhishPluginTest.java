@@ -62,6 +62,31 @@ class OpenPhishPluginTest {
     }
 
     @Test
+    void aUrlWithUserInfoIsRefusedAtOnceWithoutRepeatingIt() {
+        InvalidConfigException refused = assertThrows(InvalidConfigException.class,
+                () -> plugin.open(config("https://soc:hunter2@feeds.example/feed.txt")));
+
+        assertEquals("url: must not hold credentials (user:password@); the feed needs none, and a private mirror's "
+                + "token may go in the query, which is masked", refused.getMessage());
+    }
+
+    @Test
+    void aTokenInTheQueryIsMaskedWhereTheUrlIsShown() throws Exception {
+        String shown = plugin.open(config("https://mirror.example/feed.txt?token=s3cr3t&day=1")).toString();
+
+        assertEquals("OpenPhishInput[https://mirror.example/feed.txt?***]", shown);
+    }
+
+    @Test
+    void maxFeedBytesMustNotBeNegative() {
+        Map<String, Object> properties = new HashMap<>(Map.of("max_feed_bytes", "-1"));
+        InvalidConfigException refused = assertThrows(InvalidConfigException.class, () -> plugin.open(
+                new InputConfig("openphish", "main", "org1", OpenPhishPlugin.TYPETAG, ZoneOffset.UTC,
+                        Duration.ofHours(1), true, properties)));
+        assertEquals("max_feed_bytes: must be 0 (a share of the heap) or more, got -1", refused.getMessage());
+    }
+
+    @Test
     void theErrorNeverRepeatsTheUrl() {
         String secret = "s3cr3t-key";
 

@@ -30,7 +30,13 @@ final class PhishTankDump {
     static final String PHISH_ID = "phish_id";
     static final String VERIFICATION_TIME = "verification_time";
     private static final int SAMPLE_BYTES = 120;
-    private static final int MAX_DEPTH = 64;
+    /** A record is flat; one nested deeper is skipped as malformed, and the dump goes on. */
+    static final int MAX_RECORD_DEPTH = 64;
+    /**
+     * The parser's own bound, far above a record's: it caps the memory of an absurd nesting, which fails the dump
+     * (the parser cannot go on past it), while a merely too deep record is skipped by {@link #copy}.
+     */
+    private static final int MAX_PARSER_DEPTH = 10_000;
 
     /** One record of the dump. */
     record Entry(String phishId, String verificationTime, byte[] json) {
@@ -76,7 +82,7 @@ final class PhishTankDump {
         this.json = JsonFactory.builder()
                 // one string may not hold more than one record may: bounded memory whatever the input
                 .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_RECORD_BYTES)
-                        .maxNestingDepth(MAX_DEPTH).build())
+                        .maxNestingDepth(MAX_PARSER_DEPTH).build())
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .build();
     }
@@ -142,6 +148,10 @@ final class PhishTankDump {
         if (copy.sink.overflowed()) {
             return skipped(listener, where + " is larger than " + MAX_RECORD_BYTES + " bytes", copy.sample());
         }
+        if (copy.tooDeep) {
+            return skipped(listener, where + " is nested deeper than " + MAX_RECORD_DEPTH + " levels",
+                    copy.sample());
+        }
         if (copy.problem != null) {
             return skipped(listener, where + " " + copy.problem, copy.sample());
         }
@@ -173,11 +183,12 @@ final class PhishTankDump {
                 }
                 if (token.isStructStart()) {
                     depth++;
+                    copy.tooDeep |= depth > MAX_RECORD_DEPTH;
                 } else if (token.isStructEnd()) {
                     depth--;
                 }
-                if (copy.sink.overflowed()) {
-                    continue;
+                if (copy.sink.overflowed() || copy.tooDeep) {
+                    continue; // read to the record's end, copy no more
                 }
                 if (token.isNumeric()) {
                     out.writeNumber(parser.getText()); // as written: no rounding, no change of notation
@@ -210,6 +221,7 @@ final class PhishTankDump {
         String phishId;
         String verificationTime;
         String problem;
+        boolean tooDeep;
 
         /** Notes the value of a top-level field. */
         void field(String name, JsonToken value, JsonParser parser) throws IOException {

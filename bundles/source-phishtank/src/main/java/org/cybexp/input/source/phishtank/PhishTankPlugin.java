@@ -154,6 +154,11 @@ public final class PhishTankPlugin implements SourcePlugin {
             throw new InvalidConfigException("url", "is not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getRawUserInfo() != null) {
+            // Java's HTTP client refuses such URLs at every fetch; said once, here, without the value
+            throw new InvalidConfigException("url", "must not hold credentials (user:password@); the key goes in "
+                    + "app_key");
+        }
         switch (scheme) {
             case "http", "https" -> {
                 if (uri.getHost() == null) {

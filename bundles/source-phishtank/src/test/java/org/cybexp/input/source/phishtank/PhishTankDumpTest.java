@@ -109,6 +109,25 @@ class PhishTankDumpTest {
     }
 
     @Test
+    void aRecordNestedTooDeepIsSkippedAndTheDumpGoesOn() throws Exception {
+        // IntelMQ's sample of PhishTank's online-valid.json (shared/real/phish), a deep record after its 3 records
+        String real = new String(Fixtures.bytes("real/phishtank_intelmq_online-valid.json"), StandardCharsets.UTF_8)
+                .strip();
+        String deep = "{\"phish_id\": \"999\", \"details\": " + "[".repeat(200) + "]".repeat(200) + "}";
+        String deepArray = "[".repeat(100) + "]".repeat(100);
+        String after = "{\"phish_id\": \"1000\", \"verification_time\": \"2024-01-01T00:00:00+00:00\"}";
+        String dump = real.substring(0, real.length() - 1) + ", " + deep + ", " + deepArray + ", " + after + "]";
+        Collected got = new Collected();
+
+        PhishTankDump.Summary summary = read(dump.getBytes(StandardCharsets.UTF_8), got);
+
+        assertEquals(new PhishTankDump.Summary(6, 4, 2, true), summary);
+        assertEquals(List.of("record 4 (phish_id 999) is nested deeper than 64 levels",
+                "element 5 is an array, not an object"), got.malformed);
+        assertEquals("1000", got.entries.get(3).phishId());
+    }
+
+    @Test
     void aRecordWithInvalidUtf8IsSkippedAndTheOthersKept() throws Exception {
         Collected got = new Collected();
         PhishTankDump.Summary summary = read(Fixtures.bytes("malformed/invalid-utf8.json"), got);

@@ -105,6 +105,8 @@ class PhishTankPluginTest {
         assertEquals("url", refused(Map.of("url", "https:///nohost")).key());
         assertEquals("url", refused(Map.of("url", "file:")).key());
         assertEquals("url", refused(Map.of("url", "http://bad host/{app_key}", "app_key", KEY)).key());
+        assertEquals("url: must not hold credentials (user:password@); the key goes in app_key",
+                refused(Map.of("url", "https://me:hunter2@data.phishtank.com/data/online-valid.json")).getMessage());
         assertEquals("format", refused(Map.of("format", "xml")).key());
         assertEquals("max_decompressed_bytes", refused(Map.of("max_decompressed_bytes", "0")).key());
         assertEquals("max_decompressed_bytes", refused(Map.of("max_decompressed_bytes", "lots")).key());

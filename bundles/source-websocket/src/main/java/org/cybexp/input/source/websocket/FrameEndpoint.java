@@ -37,6 +37,8 @@ final class FrameEndpoint extends Endpoint {
     private byte[] textSample;
     private long binaryBytes;
     private byte[] binarySample;
+    /** The message being received, or null between messages; read by the fetch thread. */
+    private volatile OpenMessage open;
 
     FrameEndpoint(FrameQueue queue, int maxFrameBytes, Clock clock) {
         this.queue = queue;
@@ -55,6 +57,7 @@ final class FrameEndpoint extends Endpoint {
     private void onText(String part, boolean last) {
         heard();
         long partBytes = utf8Length(part);
+        progress(textBytes + partBytes, last);
         if (textSample == null && textBytes + partBytes > maxFrameBytes) {
             // over the limit: keep the first bytes for the log, drop the rest as it comes
             text.append(part, 0, Math.min(part.length(), SAMPLE_BYTES));
@@ -78,6 +81,7 @@ final class FrameEndpoint extends Endpoint {
 
     private void onBinary(ByteBuffer part, boolean last) {
         heard();
+        progress(binaryBytes + part.remaining(), last);
         if (binarySample == null) {
             byte[] bytes = new byte[Math.min(part.remaining(), SAMPLE_BYTES)];
             part.duplicate().get(bytes);
@@ -91,6 +95,18 @@ final class FrameEndpoint extends Endpoint {
             binarySample = null;
             deliver(message);
         }
+    }
+
+    /** Notes a fragment: the message is open until its last one. */
+    private void progress(long bytesSoFar, boolean last) {
+        OpenMessage current = open;
+        open = last ? null : new OpenMessage(current == null ? clock.instant() : current.started(), bytesSoFar,
+                current == null ? 1 : current.fragments() + 1);
+    }
+
+    /** The message being received and not yet ended, if any. */
+    OpenMessage openMessage() {
+        return open;
     }
 
     private void deliver(Received message) {

@@ -23,6 +23,8 @@ final class SessionLoop {
 
     /** Items handled per turn at most, so that stops and timers are checked under a flood too. */
     static final int DRAIN_LIMIT = 500;
+    /** How long a message may be arriving before the status calls the session stuck. */
+    static final Duration STUCK_AFTER = Duration.ofSeconds(5);
 
     private final FetchContext ctx;
     private final WebSocketSettings settings;
@@ -32,13 +34,19 @@ final class SessionLoop {
     private final Clock clock;
     private final FrameBatch batch;
     private final Liveness liveness;
+    private final Duration messageDeadline;
+    /** The status while a message does not end, or null. */
+    private String stuck;
+    /** The message being received, for the status, or null. */
+    private OpenMessage receiving;
     private long frames;
     private long malformed;
     private long emittedAtCheckpoint;
     private String reported;
 
     SessionLoop(FetchContext ctx, WebSocketSettings settings, WebSocketConnection connection, FrameQueue queue,
-            FrameEndpoint endpoint) {
+            FrameEndpoint endpoint, Duration messageDeadline) {
+        this.messageDeadline = messageDeadline;
         this.ctx = ctx;
         this.settings = settings;
         this.connection = connection;
@@ -59,6 +67,7 @@ final class SessionLoop {
             Received end = receive(queue.poll(waitTime(clock.instant())));
             Instant now = clock.instant();
             batch.flushIfDue(now);
+            checkOpenMessage(now);
             commit();
             if (end != null) {
                 ended(end);
@@ -115,6 +124,30 @@ final class SessionLoop {
             emittedAtCheckpoint = batch.emitted();
         }
         reportConnected();
+    }
+
+    /**
+     * A message that does not end: shown as stuck once it is older than a few ticks' worth (a large message on
+     * a slow link may take a moment), and the session closed at max_message_seconds, so that the container
+     * reconnects instead of waiting for ever.
+     */
+    private void checkOpenMessage(Instant now) throws SourceException {
+        OpenMessage open = endpoint.openMessage();
+        receiving = open;
+        Duration age = open == null ? Duration.ZERO : Duration.between(open.started(), now);
+        if (open == null || age.compareTo(STUCK_AFTER) < 0) {
+            stuck = null;
+            return;
+        }
+        String what = open.bytes() + " bytes in " + open.fragments() + " fragments";
+        if (age.compareTo(messageDeadline) >= 0) {
+            connection.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "message did not end"));
+            throw end("a message did not end within max_message_seconds (" + messageDeadline.toSeconds() + " s; "
+                    + what + "): the session was closed");
+        }
+        stuck = "stuck: a message has been arriving for " + age.toSeconds() + " s without its end (" + what
+                + ") from " + settings.url().display() + "; the session is closed at " + messageDeadline.toSeconds()
+                + " s";
     }
 
     private void checkLiveness(Instant now) throws SourceException {
@@ -183,9 +216,11 @@ final class SessionLoop {
     }
 
     private void reportConnected() {
-        String status = "connected to " + settings.url().display() + ", " + frames + " frames"
+        String status = stuck != null ? stuck : "connected to " + settings.url().display() + ", " + frames + " frames"
                 + (malformed == 0 ? "" : ", " + malformed + " malformed")
-                + (batch.pending() == 0 ? "" : ", " + batch.pending() + " waiting in the batch");
+                + (batch.pending() == 0 ? "" : ", " + batch.pending() + " waiting in the batch")
+                + (receiving == null ? "" : ", receiving a message (" + receiving.bytes() + " bytes in "
+                        + receiving.fragments() + " fragments)");
         if (!status.equals(reported)) {
             ctx.progress(status);
             reported = status;

@@ -28,10 +28,17 @@ final class WebSocketInput implements SourceInput {
 
     private final WebSocketSettings settings;
     private final WebSocketConnector connector;
+    private final Duration messageDeadline;
 
     WebSocketInput(WebSocketSettings settings) {
+        this(settings, Duration.ofSeconds(WebSocketPlugin.DEFAULT_MAX_MESSAGE_SECONDS));
+    }
+
+    /** @param messageDeadline how long one message may take from its first fragment to its last */
+    WebSocketInput(WebSocketSettings settings, Duration messageDeadline) {
         this.settings = settings;
         this.connector = new WebSocketConnector(settings);
+        this.messageDeadline = messageDeadline;
     }
 
     @Override
@@ -52,7 +59,7 @@ final class WebSocketInput implements SourceInput {
             }
             try (WebSocketConnection open = connection.get()) {
                 ctx.closeOnStop(open);
-                new SessionLoop(ctx, settings, open, queue, endpoint).run();
+                new SessionLoop(ctx, settings, open, queue, endpoint, messageDeadline).run();
             }
             if (ctx.stopNow()) {
                 ctx.progress("disconnected: stopped");

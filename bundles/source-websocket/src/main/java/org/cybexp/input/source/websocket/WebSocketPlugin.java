@@ -1,5 +1,7 @@
 package org.cybexp.input.source.websocket;
 
+import java.time.Duration;
+
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.SourceInput;
@@ -26,6 +28,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public final class WebSocketPlugin implements SourcePlugin {
 
     static final String NAME = "websocket";
+    /** A relay's message is an event of a few KB: a minute is generous even on a slow link. */
+    static final long DEFAULT_MAX_MESSAGE_SECONDS = 60;
     static final String PID = PID_PREFIX + NAME;
 
     /**
@@ -90,6 +94,11 @@ public final class WebSocketPlugin implements SourcePlugin {
                 min = "1", max = "600")
         long connect__timeout() default WebSocketSettings.DEFAULT_CONNECT_TIMEOUT;
 
+        @AttributeDefinition(description = "Seconds one message may take from its first fragment to its last; "
+                + "a message still open then closes the session (the status says stuck before), and the input "
+                + "reconnects", min = "1", max = "3600")
+        long max__message__seconds() default DEFAULT_MAX_MESSAGE_SECONDS;
+
         @AttributeDefinition(description = "Drop a frame identical to one this input already posted (relays "
                 + "that replay after a reconnect); keeps one dedup key per frame for dedup_ttl_days")
         boolean dedup() default false;
@@ -108,6 +117,12 @@ public final class WebSocketPlugin implements SourcePlugin {
 
     @Override
     public SourceInput open(InputConfig config) throws InvalidConfigException {
-        return new WebSocketInput(WebSocketSettings.of(config));
+        WebSocketSettings settings = WebSocketSettings.of(config);
+        long messageSeconds = config.as(Config.class).max__message__seconds();
+        if (messageSeconds < 1 || messageSeconds > 3600) {
+            throw new InvalidConfigException("max_message_seconds", "must be between 1 and 3600, got "
+                    + messageSeconds);
+        }
+        return new WebSocketInput(settings, Duration.ofSeconds(messageSeconds));
     }
 }
