@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import org.cybexp.input.source.text.Utf8Repair;
 
 /**
  * Streams the events out of a MISP JSON document without holding the document, nor building any event: each
@@ -87,7 +88,7 @@ public final class MispEventStream implements Closeable {
         if (maxEventBytes < 1 || maxEventBytes > MAX_EVENT_BYTES_LIMIT) {
             throw new IllegalArgumentException("maxEventBytes out of range: " + maxEventBytes);
         }
-        Utf8Repair utf8 = new Utf8Repair(source);
+        Utf8Repair utf8 = Utf8Repair.counting(source);
         PushbackInputStream peekable = new PushbackInputStream(utf8, 8);
         try {
             refuseHtmlOrEmpty(peekable);
@@ -165,7 +166,7 @@ public final class MispEventStream implements Closeable {
         if (root.looksLikeEvent()) {
             shape = Shape.SINGLE_EVENT;
             rootClosed = true;
-            single = root.toElement(recording, maxEventBytes, utf8.repairs() > 0);
+            single = root.toElement(recording, maxEventBytes, utf8.replacements() > 0);
             return;
         }
         String kind = root.fragmentKind();
@@ -193,7 +194,7 @@ public final class MispEventStream implements Closeable {
         }
         shape = Shape.SINGLE_EVENT;
         EventScan event = EventScan.walk(parser); // still recording since the root's start
-        single = event.toElement(recorder.stopAt(event.start() + event.size()), maxEventBytes, utf8.repairs() > 0);
+        single = event.toElement(recorder.stopAt(event.start() + event.size()), maxEventBytes, utf8.replacements() > 0);
     }
 
     public Shape shape() {
@@ -250,7 +251,7 @@ public final class MispEventStream implements Closeable {
         if (event == null) {
             return new MispElement.Malformed("an element of the event list has no 'Event' object", element.head());
         }
-        return event.toElement(element, maxEventBytes, utf8.repairs() > 0);
+        return event.toElement(element, maxEventBytes, utf8.replacements() > 0);
     }
 
     /**
@@ -290,7 +291,7 @@ public final class MispEventStream implements Closeable {
 
     /** How many invalid UTF-8 bytes were replaced so far. */
     public long repairs() {
-        return utf8.repairs();
+        return utf8.replacements();
     }
 
     /** The first token of the next list element, or null after checking the document's end. */

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.cybexp.input.api.SourceException;
+import org.cybexp.input.source.text.Utf8Repair;
 
 /**
  * The JSON text of a download, streamed: the body is recognised by its first bytes, decompressed (all
@@ -55,7 +56,7 @@ final class DumpStream implements Closeable {
                 checkDecompressed(DumpHead.peek(buffered), format);
                 json = buffered;
             }
-            return new DumpStream(download, capped, new Utf8Repair(json), format);
+            return new DumpStream(download, capped, Utf8Repair.locating(json), format);
         } catch (IOException | SourceException | RuntimeException e) {
             closeQuietly(download, e);
             throw e;

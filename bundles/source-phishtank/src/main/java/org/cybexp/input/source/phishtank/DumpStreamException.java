@@ -17,9 +17,7 @@ final class DumpStreamException extends IOException {
         /** The compressed data is truncated or corrupt. */
         CORRUPT,
         /** The dump grew past {@code max_decompressed_bytes}. */
-        TOO_LARGE,
-        /** So many invalid UTF-8 sequences that the content cannot be text. */
-        NOT_TEXT
+        TOO_LARGE
     }
 
     private final Reason reason;

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 
 import org.cybexp.input.api.SourceException;
+import org.cybexp.input.source.text.Utf8Repair;
 
 /**
  * Reads the records of a PhishTank dump (a JSON array of objects) one at a time with Jackson's streaming parser

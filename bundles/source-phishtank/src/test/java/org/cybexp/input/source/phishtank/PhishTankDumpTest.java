@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.cybexp.input.api.SourceException;
+import org.cybexp.input.source.text.Utf8Repair;
 import org.junit.jupiter.api.Test;
 
 /** The streaming parser over the fixtures: what it hands over, what it skips, what fails the read. */
@@ -48,7 +49,7 @@ class PhishTankDumpTest {
     }
 
     private static PhishTankDump.Summary read(byte[] json, Collected into) throws IOException, SourceException {
-        return new PhishTankDump().read(new Utf8Repair(new ByteArrayInputStream(json)), into);
+        return new PhishTankDump().read(Utf8Repair.locating(new ByteArrayInputStream(json)), into);
     }
 
     private static Collected read(String text) throws IOException, SourceException {

@@ -1,20 +1,31 @@
-package org.cybexp.input.source.phishtank;
+package org.cybexp.input.source.text;
 
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
  * Passes UTF-8 through and replaces each ill-formed sequence (the maximal subpart, as Unicode chapter 3 says)
- * with U+FFFD, remembering where. A JSON parser stops for good at the first invalid byte; with this in front it
- * reads on, and the reader asks {@link #replacedBetween(long, long)} to skip just the records that held one.
+ * with U+FFFD. A JSON parser stops for good at the first invalid byte; with this in front it reads on.
+ * {@link #counting} only counts the repairs (one junk byte in a MISP comment must not lose the event);
+ * {@link #locating} also remembers where, and the reader asks {@link #replacedBetween(long, long)} to skip
+ * just the records that held one.
  *
  * <p>Offsets are those of the bytes this stream yields, which is what the parser above reports. Not
  * thread-safe.
  */
-final class Utf8Repair extends InputStream {
+public final class Utf8Repair extends InputStream {
+
+    /** Text with more replacements than a locating stream can remember close together is not text at all. */
+    public static final class NotTextException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotTextException(String message) {
+            super(message);
+        }
+    }
 
     /** More replacements than this waiting to be asked about means the data is not text at all. */
-    static final int MAX_PENDING_REPLACEMENTS = 100_000;
+    public static final int MAX_PENDING_REPLACEMENTS = 100_000;
     private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
     private static final int CHUNK = 16 * 1024;
 
@@ -30,14 +41,25 @@ final class Utf8Repair extends InputStream {
     /** Offset of out[0] in the repaired stream. */
     private long outBase;
 
-    /** Offsets of the replacements not yet asked about, in increasing order (a ring buffer). */
-    private final long[] replaced = new long[MAX_PENDING_REPLACEMENTS];
+    /** Offsets of the replacements not yet asked about, in increasing order (a ring buffer); null: counting. */
+    private final long[] replaced;
     private int replacedHead;
     private int replacedSize;
     private long replacements;
 
-    Utf8Repair(InputStream in) {
+    private Utf8Repair(InputStream in, boolean locating) {
         this.in = in;
+        this.replaced = locating ? new long[MAX_PENDING_REPLACEMENTS] : null;
+    }
+
+    /** A stream that counts its repairs. */
+    public static Utf8Repair counting(InputStream in) {
+        return new Utf8Repair(in, false);
+    }
+
+    /** A stream that counts its repairs and remembers where they were, for {@link #replacedBetween}. */
+    public static Utf8Repair locating(InputStream in) {
+        return new Utf8Repair(in, true);
     }
 
     @Override
@@ -75,8 +97,13 @@ final class Utf8Repair extends InputStream {
     /**
      * Whether a replacement was made in [start, end). Calls must come with increasing ranges: replacements
      * before {@code start} are forgotten.
+     *
+     * @throws IllegalStateException on a {@linkplain #counting counting} stream, which does not remember
      */
-    boolean replacedBetween(long start, long end) {
+    public boolean replacedBetween(long start, long end) {
+        if (replaced == null) {
+            throw new IllegalStateException("a counting Utf8Repair does not remember where it replaced");
+        }
         while (replacedSize > 0 && replaced[replacedHead] < start) {
             replacedHead = (replacedHead + 1) % replaced.length;
             replacedSize--;
@@ -85,7 +112,7 @@ final class Utf8Repair extends InputStream {
     }
 
     /** The number of ill-formed sequences replaced so far. */
-    long replacements() {
+    public long replacements() {
         return replacements;
     }
 
@@ -172,13 +199,14 @@ final class Utf8Repair extends InputStream {
     }
 
     private void replace() throws IOException {
-        if (replacedSize == replaced.length) {
-            throw new DumpStreamException(DumpStreamException.Reason.NOT_TEXT, "the dump holds more than "
-                    + MAX_PENDING_REPLACEMENTS + " invalid UTF-8 sequences close together: it is not JSON text",
-                    null);
+        if (replaced != null) {
+            if (replacedSize == replaced.length) {
+                throw new NotTextException("the data holds more than " + MAX_PENDING_REPLACEMENTS
+                        + " invalid UTF-8 sequences close together: it is not text");
+            }
+            replaced[(replacedHead + replacedSize) % replaced.length] = outBase + outEnd;
+            replacedSize++;
         }
-        replaced[(replacedHead + replacedSize) % replaced.length] = outBase + outEnd;
-        replacedSize++;
         replacements++;
         System.arraycopy(REPLACEMENT, 0, out, outEnd, REPLACEMENT.length);
         outEnd += REPLACEMENT.length;

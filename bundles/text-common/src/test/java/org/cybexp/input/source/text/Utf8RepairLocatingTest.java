@@ -1,4 +1,4 @@
-package org.cybexp.input.source.phishtank;
+package org.cybexp.input.source.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,10 +18,11 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-class Utf8RepairTest {
+/** The locating mode (PhishTank): repairs counted and their places known, so a reader skips just those records. */
+class Utf8RepairLocatingTest {
 
     private static byte[] repaired(InputStream in) throws IOException {
-        try (Utf8Repair repair = new Utf8Repair(in)) {
+        try (Utf8Repair repair = Utf8Repair.locating(in)) {
             return repair.readAllBytes();
         }
     }
@@ -88,10 +89,10 @@ class Utf8RepairTest {
     }
 
     @Test
-    void theFixturesInvalidBytesAreReplacedAndTheirOffsetsKnown() throws IOException {
-        byte[] bytes = Fixtures.bytes("malformed/invalid-utf8.json");
+    void invalidBytesAreReplacedAndTheirOffsetsKnown() throws IOException {
+        byte[] bytes = HexFormat.of().parseHex("7b2275726c223a2261ff" + "fe62c328632230227d");
         int bad = indexOf(bytes, (byte) 0xFF);
-        try (Utf8Repair repair = new Utf8Repair(new ByteArrayInputStream(bytes))) {
+        try (Utf8Repair repair = Utf8Repair.locating(new ByteArrayInputStream(bytes))) {
             byte[] out = repair.readAllBytes();
 
             assertEquals(3, repair.replacements(), "FF, FE and C3 (C3 28 is a lead byte without continuation)");
@@ -107,9 +108,9 @@ class Utf8RepairTest {
         byte[] binary = new byte[Utf8Repair.MAX_PENDING_REPLACEMENTS + 10];
         java.util.Arrays.fill(binary, (byte) 0xFF);
 
-        DumpStreamException e = assertThrows(DumpStreamException.class,
+        Utf8Repair.NotTextException e = assertThrows(Utf8Repair.NotTextException.class,
                 () -> repaired(new ByteArrayInputStream(binary)));
-        assertEquals(DumpStreamException.Reason.NOT_TEXT, e.reason());
+        assertTrue(e.getMessage().contains("not text"), e.getMessage());
     }
 
     private static int indexOf(byte[] bytes, byte b) {

@@ -1,4 +1,4 @@
-package org.cybexp.input.source.misp;
+package org.cybexp.input.source.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -16,6 +16,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+/** The counting mode (MISP): every repair counted, nothing remembered, any amount of junk. */
 class Utf8RepairTest {
 
     /** Hands out at most one byte per read, so that every sequence is split across reads. */
@@ -29,7 +30,7 @@ class Utf8RepairTest {
     }
 
     private static byte[] repair(InputStream in) throws IOException {
-        try (Utf8Repair repair = new Utf8Repair(in)) {
+        try (Utf8Repair repair = Utf8Repair.counting(in)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             repair.transferTo(out);
             return out.toByteArray();
@@ -53,12 +54,12 @@ class Utf8RepairTest {
     @Test
     void invalidBytesBecomeReplacementCharactersAndAreCounted() throws IOException {
         byte[] bad = {'a', (byte) 0xC3, '(', (byte) 0xFF, 'b'};
-        Utf8Repair repair = new Utf8Repair(new ByteArrayInputStream(bad));
+        Utf8Repair repair = Utf8Repair.counting(new ByteArrayInputStream(bad));
 
         byte[] out = repair.readAllBytes();
 
         assertEquals("a\uFFFD(\uFFFDb", new String(out, StandardCharsets.UTF_8));
-        assertEquals(2, repair.repairs());
+        assertEquals(2, repair.replacements());
     }
 
     @Test
@@ -99,5 +100,17 @@ class Utf8RepairTest {
         byte[] big = "{\"comment\":\"ünïcödé\"}\n".repeat(20_000).getBytes(StandardCharsets.UTF_8);
 
         assertArrayEquals(big, repair(new ByteArrayInputStream(big)));
+    }
+
+    @Test
+    void aCountingStreamRepairsAnyAmountAndRemembersNothing() throws IOException {
+        byte[] binary = new byte[Utf8Repair.MAX_PENDING_REPLACEMENTS + 10];
+        java.util.Arrays.fill(binary, (byte) 0xFF);
+        try (Utf8Repair repair = Utf8Repair.counting(new ByteArrayInputStream(binary))) {
+            assertEquals(3L * binary.length, repair.readAllBytes().length);
+            assertEquals(binary.length, repair.replacements());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> repair.replacedBetween(0, 1));
+        }
     }
 }
