@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.cybexp.input.core.control.DeadLetter;
-import org.cybexp.input.delivery.store.DurableFiles;
+import org.cybexp.input.core.files.DurableFiles;
 import org.cybexp.input.delivery.store.EventFile;
 import org.cybexp.input.delivery.store.EventHeader;
 import org.cybexp.input.delivery.store.EventRecord;

@@ -20,6 +20,7 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.core.control.DeadLetterStore;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.core.control.EventStore;
+import org.cybexp.input.core.files.DataFolder;
 import org.cybexp.input.delivery.sink.Sink;
 import org.cybexp.input.delivery.store.EventRecord;
 import org.cybexp.input.delivery.store.SegmentOutbox;
@@ -74,7 +75,7 @@ public final class DeliveryService implements EventStore {
 
     @Activate
     public DeliveryService(BundleContext context, ApiConfig config) {
-        this(DataDir.of(context::getProperty), SinkSettings.of(config), DeliveryTiming.standard(),
+        this(DataFolder.resolve(context::getProperty), SinkSettings.of(config), DeliveryTiming.standard(),
                 new SecretResolver(System::getenv));
     }
 

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.cybexp.input.core.control.Backoff;
 
 /**
  * Dead letters listed, shown, replayed and purged, and the delivery state in status: the whole bundle without
@@ -259,7 +260,7 @@ class DeadLetterServiceTest {
     private DeliveryService start(String url) {
         // retries after a few ms instead of seconds; the token pause (5 min) only ends by a config change
         DeliveryTiming timing = new DeliveryTiming(Clock.fixed(NOW, ZoneOffset.UTC),
-                Executors.newSingleThreadScheduledExecutor(), new RetrySchedule(Duration.ofMillis(1), () -> 1.0),
+                Executors.newSingleThreadScheduledExecutor(), new Backoff(Duration.ofMillis(1), () -> 1.0),
                 Duration.ofMinutes(5));
         DeliveryService service = new DeliveryService(data, settings(url), timing, new SecretResolver(name -> null));
         running.add(service);

@@ -22,6 +22,7 @@ import org.cybexp.input.delivery.store.EventRecord;
 import org.cybexp.input.delivery.store.Outbox;
 import org.cybexp.input.delivery.store.SegmentOutbox;
 import org.cybexp.input.testkit.LoopbackRawApi;
+import org.cybexp.input.core.control.Backoff;
 
 /**
  * Records per second delivered to a fast loopback {@code /raw} ({@link LoopbackRawApi}, counting only), through
@@ -107,7 +108,7 @@ public final class DeliveryBenchmark {
         Path dir = Files.createTempDirectory(dataDir, kind + "-");
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         DeliveryTiming timing = new DeliveryTiming(Clock.systemUTC(), scheduler,
-                new RetrySchedule(Duration.ofMillis(10), Math::random), Duration.ofMinutes(5));
+                new Backoff(Duration.ofMillis(10), Math::random), Duration.ofMinutes(5));
         ApiSink sink = ApiSink.create(new ApiEndpoint(URI.create(api.url()), Secret.of("bench-token"),
                 Duration.ofSeconds(30), Math.max(4, inputs), true, null), Clock.systemUTC());
         DeadLetters deadLetters = new DeadLetters(dir.resolve("deadletter"));

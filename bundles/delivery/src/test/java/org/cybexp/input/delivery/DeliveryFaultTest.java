@@ -40,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.cybexp.input.core.control.Backoff;
 
 /**
  * The delivery path against an API that misbehaves: the real {@link DeliveryService}, its segment outboxes on a
@@ -316,7 +317,7 @@ class DeliveryFaultTest {
     private DeliveryService start(Duration timeout) {
         // the test's backoff: 2, 4, 8... ms instead of seconds; Retry-After is taken as the API sends it
         DeliveryTiming timing = new DeliveryTiming(Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
-                new RetrySchedule(Duration.ofMillis(1), () -> 1.0), Duration.ofMinutes(5));
+                new Backoff(Duration.ofMillis(1), () -> 1.0), Duration.ofMinutes(5));
         DeliveryService service = new DeliveryService(data, new SinkSettings(api.url(), TOKEN, timeout, 4, true, ""),
                 timing, new SecretResolver(name -> null));
         running.add(service);

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.cybexp.input.core.control.Backoff;
 
 /** The whole bundle without a framework: outbox on a temp dir, delivery to a real HTTP receiver on loopback. */
 class DeliveryServiceTest {
@@ -393,7 +394,7 @@ class DeliveryServiceTest {
     private DeliveryService start(SinkSettings settings, Duration pauseProbe, FreeSpace disk) {
         // retries after 2, 4, 8... ms instead of seconds
         DeliveryTiming timing = new DeliveryTiming(Clock.fixed(NOW, ZoneOffset.UTC),
-                Executors.newSingleThreadScheduledExecutor(), new RetrySchedule(Duration.ofMillis(1), () -> 1.0),
+                Executors.newSingleThreadScheduledExecutor(), new Backoff(Duration.ofMillis(1), () -> 1.0),
                 pauseProbe);
         DeliveryService service = new DeliveryService(data, settings, timing, new SecretResolver(name -> null), disk);
         running.add(service);

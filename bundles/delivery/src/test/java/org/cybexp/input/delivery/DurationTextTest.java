@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.cybexp.input.core.control.Backoff;
 
 class DurationTextTest {
 
@@ -13,7 +14,7 @@ class DurationTextTest {
         assertEquals("5 min", DurationText.of(Duration.ofMinutes(5)));
         assertEquals("30 s", DurationText.of(Duration.ofSeconds(30)));
         assertEquals("1 h 2 min", DurationText.of(Duration.ofMinutes(62)));
-        assertEquals("1 h", DurationText.of(RetrySchedule.CAP));
+        assertEquals("1 h", DurationText.of(Backoff.MAX));
         assertEquals("3 min 1 s", DurationText.of(Duration.ofSeconds(181)));
         assertEquals("2 d 3 h", DurationText.of(Duration.ofHours(51)));
     }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.cybexp.input.core.control.Backoff;
 
 /**
  * The outboxes on a real disk that fills up: an 8 MiB tmpfs mounted for each test (root, or CAP_SYS_ADMIN;
@@ -177,7 +178,7 @@ class FullDiskTest {
     private DeliveryService start(OutboxCaps caps) {
         // API backoff in milliseconds; the local retry of production, so the measured resumption is the real one
         DeliveryTiming timing = new DeliveryTiming(Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
-                new RetrySchedule(Duration.ofMillis(1), () -> 1.0), Duration.ofMinutes(5), DeliveryTiming.LOCAL_RETRY);
+                new Backoff(Duration.ofMillis(1), () -> 1.0), Duration.ofMinutes(5), DeliveryTiming.LOCAL_RETRY);
         DeliveryService started = new DeliveryService(disk, new SinkSettings(api.url(), TOKEN, Duration.ofSeconds(5),
                 4, true, ""), timing, new SecretResolver(name -> null));
         started.caps(caps);

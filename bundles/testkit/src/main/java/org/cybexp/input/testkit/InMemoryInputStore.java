@@ -28,7 +28,7 @@ import org.cybexp.input.core.fetch.FetchCounters;
 import org.cybexp.input.core.fetch.InputFetchContext;
 import org.cybexp.input.core.http.InputHttpSettings;
 import org.cybexp.input.core.network.InputNetwork;
-import org.cybexp.input.core.store.DataDirectory;
+import org.cybexp.input.core.files.DataFolder;
 import org.cybexp.input.core.store.DedupKey;
 import org.cybexp.input.core.store.DedupStore;
 import org.cybexp.input.core.store.StateStore;
@@ -304,7 +304,7 @@ public final class InMemoryInputStore {
             return;
         }
         try {
-            Path dir = DataDirectory.stateOf(TempDataFolders.create(), config.name());
+            Path dir = DataFolder.stateOf(TempDataFolders.create(), config.name());
             state = StateStore.open(dir);
             dedup = DedupStore.open(dir, CoreInputSettings.orDefaults(config).dedupTtlDays(), clock);
         } catch (IOException e) {

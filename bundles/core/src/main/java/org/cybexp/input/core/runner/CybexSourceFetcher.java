@@ -12,6 +12,7 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.SourceException;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.core.config.CoreInputSettings;
+import org.cybexp.input.core.control.Backoff;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.core.control.InputRunner;
 import org.cybexp.input.core.control.InputState;
@@ -82,7 +83,7 @@ public final class CybexSourceFetcher implements InputRunner {
         this.minInterval = input.mode() == SourceInput.Mode.STREAMING && config.get("min_interval").isEmpty()
                 ? Duration.ZERO : settings.minInterval();
         this.stores = new InputStores(services.dataDir(), config.name(), settings.dedupTtlDays(), services.clock());
-        this.backoff = new Backoff(services.random());
+        this.backoff = new Backoff(Duration.ofSeconds(1), services.random());
         this.network = new InputNetwork(settings.http(), settings.tls());
     }
 

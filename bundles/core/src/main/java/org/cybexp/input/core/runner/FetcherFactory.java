@@ -17,8 +17,8 @@ import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.core.control.InputRunner;
 import org.cybexp.input.core.control.InputRunnerFactory;
 import org.cybexp.input.core.fetch.DeliveryLink;
+import org.cybexp.input.core.files.DataFolder;
 import org.cybexp.input.core.http.SharedHttpClient;
-import org.cybexp.input.core.store.DataDirectory;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -54,7 +54,7 @@ public final class FetcherFactory implements InputRunnerFactory {
     }
 
     private FetcherFactory(DeliveryLink events, BundleContext context) {
-        this(new FetcherServices(events, DataDirectory.resolve(context::getProperty), new SharedHttpClient(),
+        this(new FetcherServices(events, DataFolder.resolve(context::getProperty), new SharedHttpClient(),
                 Clock.systemUTC(), timingThread(), () -> ThreadLocalRandom.current().nextDouble()), events);
         LOG.info("input state kept under {}", services.dataDir().resolve("state"));
     }

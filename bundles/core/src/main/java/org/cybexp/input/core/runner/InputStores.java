@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 
-import org.cybexp.input.core.store.DataDirectory;
+import org.cybexp.input.core.files.DataFolder;
 import org.cybexp.input.core.store.DedupStore;
 import org.cybexp.input.core.store.StateStore;
 
@@ -18,7 +18,7 @@ final class InputStores {
     private DedupStore dedup;
 
     InputStores(Path dataDir, String inputName, int dedupTtlDays, Clock clock) {
-        this.dir = DataDirectory.stateOf(dataDir, inputName);
+        this.dir = DataFolder.stateOf(dataDir, inputName);
         this.dedupTtlDays = dedupTtlDays;
         this.clock = clock;
     }

@@ -15,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
+import org.cybexp.input.core.files.DurableFiles;
+
 /**
  * The dedup keys one input stored ({@code state/<input>/dedup.log}): an append-only log of 20-byte records
  * (16-byte key hash, epoch day last seen), fsync'd on commit and loaded into memory at open. Keys not seen for
@@ -146,7 +148,7 @@ public final class DedupStore implements Closeable {
     private static void rewrite(Path file, Map<DedupKey, Integer> lastSeen) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(lastSeen.size() * RECORD_SIZE);
         lastSeen.forEach((key, day) -> put(buffer, key, day));
-        AtomicFile.write(file, buffer.array());
+        DurableFiles.write(file, buffer.array());
     }
 
     private static void put(ByteBuffer buffer, DedupKey key, int day) {

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import org.cybexp.input.core.files.DurableFiles;
+
 /**
  * One input's committed key/value state ({@code state/<input>/state.properties}): cursors, HTTP validators,
  * the time of the last fetch. Each commit replaces the file atomically, so a crash never leaves half a state.
@@ -71,7 +73,7 @@ public final class StateStore {
         properties.putAll(next);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         properties.store(out, "cybexp-input state: written by the container, do not edit while it runs");
-        AtomicFile.write(file, out.toByteArray());
+        DurableFiles.write(file, out.toByteArray());
         committed = next;
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.cybexp.input.delivery.store.DurableFiles;
+import org.cybexp.input.core.files.DurableFiles;
 import org.cybexp.input.delivery.store.EventHeader;
 import org.cybexp.input.delivery.store.InputFolder;
 import org.cybexp.input.delivery.store.StoredEvent;

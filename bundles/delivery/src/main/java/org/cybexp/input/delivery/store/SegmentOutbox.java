@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import org.cybexp.input.core.files.DurableFiles;
 import org.cybexp.input.delivery.store.EventFile.CorruptEventException;
 
 /**

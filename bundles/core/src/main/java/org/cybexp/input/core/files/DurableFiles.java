@@ -1,4 +1,4 @@
-package org.cybexp.input.delivery.store;
+package org.cybexp.input.core.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
