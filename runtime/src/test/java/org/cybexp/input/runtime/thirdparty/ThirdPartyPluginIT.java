@@ -58,6 +58,7 @@ class ThirdPartyPluginIT {
 
     @BeforeAll
     void distributionFeedAndApi() throws Exception {
+        System.out.println("ThirdPartyPluginIT: random plugin name " + pluginName);
         work = Files.createTempDirectory("cybexp-thirdparty-it");
         server = LoopbackFeedServer.start();
         feed = server.feed("/indicators.txt").serve("# indicators\na.example\nb.example\nc.example\n", TEXT);
