@@ -109,6 +109,7 @@ class CliIT {
         Result logs = cli("logs", "-n", "main");
         assertEquals(0, logs.code(), logs.toString());
         assertTrue(logs.out().contains("input 'main'") && !logs.out().contains("'misp_api'"), logs.out());
+        assertLogsFollowWhatIsAppended();
 
         Result stop = cli("stop", "-n", "main");
         assertTrue(stop.code() == 0 && stop.out().contains("stopped: main"), stop.toString());
@@ -275,6 +276,39 @@ class CliIT {
     }
 
     // ---- helpers
+
+    /** {@code logs -f -n main} prints main's lines as they come, until it is stopped. */
+    private void assertLogsFollowWhatIsAppended() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/cybexp-input").toString(), "logs", "-f", "-n",
+                "main").redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process follow = builder.start();
+        StringBuffer seen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try {
+                follow.getInputStream().transferTo(new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        seen.append((char) b);
+                    }
+                });
+            } catch (IOException ended) {
+                // stopped by the test
+            }
+        });
+        reader.start();
+        try {
+            Await.until(10, "the log so far", () -> seen.toString().contains("input 'main'"));
+            int before = seen.length();
+            assertEquals(0, cli("restart", "-n", "main").code());
+            Await.until(20, "main's restart, as it is logged", () -> seen.substring(before).contains("input 'main'"));
+            assertTrue(follow.isAlive(), "-f keeps following");
+        } finally {
+            follow.destroy();
+            follow.waitFor(10, TimeUnit.SECONDS);
+            reader.join(10_000);
+        }
+    }
 
     private void assertUnknownNamesAreErrors() throws Exception {
         Result stop = cli("stop", "-n", "nosuchinput");
