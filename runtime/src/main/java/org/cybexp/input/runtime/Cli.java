@@ -27,6 +27,10 @@ public final class Cli {
     /** A graceful stop lets each input finish its batch (the manager allows 30 s) before the JVM ends. */
     static final Duration STOP_DEADLINE = Duration.ofSeconds(90);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(75);
+    /** How long a daemon that holds its lock may take to write its endpoint (it is starting). */
+    private static final Duration ENDPOINT_GRACE = Duration.ofSeconds(10);
+    /** The manager's graceful stop: what a stop of inputs in the middle of a fetch may wait. */
+    static final long GRACEFUL_STOP_SECONDS = 30;
 
     private final Home home;
     private final PrintStream out;
@@ -45,6 +49,12 @@ public final class Cli {
             if (invocation.verb().equals("help")) {
                 System.out.print(Invocation.usage());
                 code = OK;
+            } else if (invocation.verb().equals("version")) {
+                System.out.println(version());
+                code = OK;
+            } else if (invocation.verb().equals("logs")) {
+                code = new LogView(Home.locate(), System.out, System.err).show(invocation.names(),
+                        invocation.follow());
             } else if (invocation.verb().equals("run")) {
                 code = Foreground.run(Home.locate(), invocation.shell());
             } else {
@@ -52,7 +62,7 @@ public final class Cli {
             }
         } catch (Invocation.UsageException e) {
             System.err.println("cybexp-input: " + e.getMessage());
-            System.err.print(Invocation.usage());
+            System.err.print(e.usageToPrint());
             code = ERROR;
         } catch (Exception e) {
             System.err.println("cybexp-input: " + e.getMessage());
@@ -70,7 +80,9 @@ public final class Cli {
             case "restart":
                 return select("restart", invocation);
             case "status":
-                return status(invocation.json());
+                return status(invocation.json(), invocation.names());
+            case "fetch":
+                return fetch(invocation.names());
             case "deadletters":
                 return deadLetters(invocation);
             default:
@@ -85,7 +97,9 @@ public final class Cli {
                 StandardOpenOption.WRITE); FileLock ignored = channel.lock()) {
             Optional<Endpoint> running = liveEndpoint();
             if (running.isPresent()) {
-                out.println("cybexp-input is already running (pid " + running.get().pid() + ")");
+                if (!invocation.hasSelection()) {
+                    out.println("cybexp-input is already running (pid " + running.get().pid() + ")");
+                }
                 return select(running.get(), "start", invocation);
             }
             long began = System.nanoTime();
@@ -111,17 +125,53 @@ public final class Cli {
     }
 
     private int select(Endpoint endpoint, String command, Invocation invocation) throws IOException {
-        DaemonClient.Answer answer = new DaemonClient(endpoint).send(command, invocation.plugins(),
-                invocation.names(), false, COMMAND_TIMEOUT);
+        DaemonClient client = new DaemonClient(endpoint);
+        if (command.equals("stop")) {
+            announceWait(client, invocation);
+        }
+        DaemonClient.Answer answer = client.send(command, invocation.plugins(), invocation.names(), false,
+                COMMAND_TIMEOUT);
         if (!answer.ok()) {
             err.println("cybexp-input: " + command + ": " + answer.error());
             return ERROR;
         }
-        List<Object> selected = answer.list("selected");
+        List<String> selected = answer.list("selected").stream().map(String::valueOf).toList();
+        Map<String, String> notStarted = new LinkedHashMap<>();
+        for (Object item : answer.list("not_started")) {
+            if (item instanceof Map<?, ?> idle) {
+                notStarted.put(String.valueOf(idle.get("name")), String.valueOf(idle.get("reason")));
+            }
+        }
+        List<String> done = selected.stream().filter(name -> !notStarted.containsKey(name)).toList();
         String verb = command.equals("stop") ? "stopped" : command.equals("start") ? "started" : "restarted";
-        out.println(selected.isEmpty() ? "no inputs selected"
-                : verb + ": " + String.join(" ", selected.stream().map(String::valueOf).toList()));
-        return OK;
+        if (selected.isEmpty()) {
+            out.println("no inputs selected");
+        } else if (!done.isEmpty()) {
+            out.println(verb + ": " + String.join(" ", done));
+        }
+        // Asked for by name or plugin, an input that cannot run is an error; in "start everything" a note.
+        boolean asked = invocation.hasSelection();
+        notStarted.values().forEach(reason -> (asked ? err : out).println(
+                (asked ? "cybexp-input: " + command + ": " : "not started: ") + reason));
+        return asked && !notStarted.isEmpty() ? ERROR : OK;
+    }
+
+    /** A stop of inputs in the middle of a fetch waits for it: say so before waiting. */
+    private void announceWait(DaemonClient client, Invocation invocation) throws IOException {
+        DaemonClient.Answer status = client.status();
+        List<String> fetching = new java.util.ArrayList<>();
+        for (Object item : status.list("inputs")) {
+            if (item instanceof Map<?, ?> input && "RUNNING".equals(input.get("state"))
+                    && (invocation.names().contains(String.valueOf(input.get("name")))
+                            || invocation.plugins().contains(String.valueOf(input.get("plugin"))))) {
+                fetching.add(String.valueOf(input.get("name")));
+            }
+        }
+        if (!fetching.isEmpty()) {
+            out.println("stopping: waiting up to " + GRACEFUL_STOP_SECONDS + " s for the running fetch of "
+                    + String.join(", ", fetching));
+            out.flush();
+        }
     }
 
     private int shutdown(boolean immediate) throws IOException, InterruptedException {
@@ -135,6 +185,14 @@ public final class Cli {
             err.println("cybexp-input: stop: " + answer.error());
             return ERROR;
         }
+        List<Object> waitingFor = answer.list("waiting_for");
+        if (!waitingFor.isEmpty()) {
+            out.println("stopping: waiting up to " + answer.body().getOrDefault("graceful_timeout_s",
+                    GRACEFUL_STOP_SECONDS) + " s for the running fetch of " + String.join(", ",
+                    waitingFor.stream().map(String::valueOf).toList())
+                    + " ('cybexp-input stop --now' stops at once)");
+            out.flush();
+        }
         Optional<ProcessHandle> process = ProcessHandle.of(endpoint.get().pid());
         if (process.isPresent() && !DaemonProcess.waitForExit(process.get(), STOP_DEADLINE)) {
             err.println("cybexp-input: the daemon (pid " + endpoint.get().pid() + ") is still stopping after "
@@ -147,18 +205,58 @@ public final class Cli {
         return OK;
     }
 
-    private int status(boolean json) throws IOException {
+    private int status(boolean json, List<String> names) throws IOException {
         Optional<Endpoint> endpoint = liveEndpoint();
         if (endpoint.isEmpty()) {
             return notRunning();
         }
-        DaemonClient.Answer answer = new DaemonClient(endpoint.get()).status();
+        DaemonClient.Answer answer = new DaemonClient(endpoint.get()).send("status", List.of(), names, false,
+                COMMAND_TIMEOUT);
         if (!answer.ok()) {
             err.println("cybexp-input: status: " + answer.error());
             return ERROR;
         }
-        out.print(json ? answer.line() + "\n" : StatusTable.render(answer));
+        if (json) {
+            out.print(answer.line() + "\n");
+            return OK;
+        }
+        // The daemon renders the table, so the CLI and the shell's cybexp:status show the same.
+        out.print(String.valueOf(answer.body().getOrDefault("table", "")));
+        for (Object detail : answer.list("details")) {
+            out.print("\n" + detail);
+        }
         return OK;
+    }
+
+    private int fetch(List<String> names) throws IOException {
+        Optional<Endpoint> endpoint = liveEndpoint();
+        if (endpoint.isEmpty()) {
+            return notRunning();
+        }
+        DaemonClient.Answer answer = new DaemonClient(endpoint.get()).send("fetch", List.of(), names, false,
+                COMMAND_TIMEOUT);
+        if (!answer.ok()) {
+            err.println("cybexp-input: fetch: " + answer.error());
+            return ERROR;
+        }
+        int code = OK;
+        Object fetch = answer.body().get("fetch");
+        Map<?, ?> starts = fetch instanceof Map<?, ?> m ? m : Map.of();
+        java.time.Instant now = java.time.Instant.now();
+        for (Map.Entry<?, ?> entry : starts.entrySet()) {
+            if (entry.getValue() == null) {
+                err.println("cybexp-input: fetch: '" + entry.getKey() + "' does not run (see 'cybexp-input status"
+                        + " -n " + entry.getKey() + "'; 'cybexp-input start -n " + entry.getKey() + "' starts it)");
+                code = ERROR;
+                continue;
+            }
+            java.time.Instant at = java.time.Instant.parse(entry.getValue().toString());
+            long wait = java.time.Duration.between(now, at).toSeconds();
+            out.println(entry.getKey() + ": " + (wait <= 1 ? "fetching now"
+                    : "fetching at " + at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (in " + wait
+                            + " s: min_interval, the rate limit, or a wait the feed asked for)"));
+        }
+        return code;
     }
 
     private int deadLetters(Invocation invocation) throws IOException {
@@ -190,28 +288,57 @@ public final class Cli {
     }
 
     /**
-     * The running daemon's endpoint. A {@code runningconfig} whose process is gone is stale: it is removed
-     * with a message and the daemon counts as not running.
+     * The running daemon's endpoint. Whether a daemon runs is decided by its lock on {@code data/daemon.lock}:
+     * with the lock free, a {@code runningconfig} is stale (a killed daemon, a pid since reused) and is removed
+     * with a message. With the lock held, a daemon that is starting gets a moment to write its endpoint.
      */
     private Optional<Endpoint> liveEndpoint() throws IOException {
         Optional<Endpoint> endpoint = Endpoint.read(home.runningConfig());
-        if (endpoint.isEmpty()) {
-            return endpoint;
-        }
-        if (!endpoint.get().processAlive()) {
-            Files.deleteIfExists(home.runningConfig());
-            err.println("cybexp-input: removed stale " + home.root().relativize(home.runningConfig()) + " (pid "
-                    + endpoint.get().pid() + " is not running)");
+        if (!DaemonLockProbe.held(home.daemonLock())) {
+            if (endpoint.isPresent()) {
+                Files.deleteIfExists(home.runningConfig());
+                err.println("cybexp-input: removed stale " + home.root().relativize(home.runningConfig()) + " (pid "
+                        + endpoint.get().pid() + " holds no lock on data/daemon.lock: no daemon runs)");
+            }
             return Optional.empty();
+        }
+        long deadline = System.nanoTime() + ENDPOINT_GRACE.toNanos();
+        while (endpoint.isEmpty() && System.nanoTime() < deadline && DaemonLockProbe.held(home.daemonLock())) {
+            pause();
+            endpoint = Endpoint.read(home.runningConfig());
+        }
+        if (endpoint.isEmpty()) {
+            if (!DaemonLockProbe.held(home.daemonLock())) {
+                return Optional.empty(); // it stopped meanwhile
+            }
+            throw new IOException("a daemon holds " + home.root().relativize(home.daemonLock()) + " but has no"
+                    + " control endpoint (it is starting or stopping, or it failed: see " + home.root().relativize(
+                    home.log()) + ")");
         }
         try {
             new DaemonClient(endpoint.get()).status();
             return endpoint;
         } catch (ConnectException refused) {
-            throw new IOException("the daemon (pid " + endpoint.get().pid() + ") does not answer on "
-                    + endpoint.get().host() + ":" + endpoint.get().port() + "; if that pid is not cybexp-input,"
-                    + " remove " + home.runningConfig(), refused);
+            throw new IOException("the daemon (pid " + endpoint.get().pid() + ") holds data/daemon.lock but does not"
+                    + " answer on " + endpoint.get().host() + ":" + endpoint.get().port() + " (starting or"
+                    + " stopping?); try again in a moment", refused);
         }
+    }
+
+    private static void pause() throws IOException {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** This installation's version, from the launcher jar's manifest. */
+    static String version() {
+        String version = Cli.class.getPackage().getImplementationVersion();
+        return "cybexp-input " + (version == null ? "(development build)" : version) + ", Java "
+                + System.getProperty("java.version");
     }
 
     private int notRunning() {

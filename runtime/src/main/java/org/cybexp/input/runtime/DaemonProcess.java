@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeoutException;
 /** Starting the daemon in the background ({@code start}) and waiting for a daemon to end ({@code stop}). */
 final class DaemonProcess {
 
-    static final int KEPT_LOGS = 5;
     private static final Duration POLL = Duration.ofMillis(100);
 
     /** The daemon could not be started; the message says why. */
@@ -42,7 +40,7 @@ final class DaemonProcess {
      * @return the endpoint of the new daemon
      */
     Endpoint spawn(Duration deadline) throws IOException, StartFailure, InterruptedException {
-        rotateLogs();
+        LogFiles.startRun(home);
         List<String> command = new ArrayList<>();
         Optional.ofNullable(setsid()).ifPresent(command::add); // own session: a closed terminal does not reach it
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -51,7 +49,8 @@ final class DaemonProcess {
             command.addAll(Arrays.asList(javaOpts.trim().split("\\s+")));
         }
         command.addAll(List.of("-cp", home.bin().resolve("felix.jar") + File.pathSeparator
-                + home.bin().resolve("cybexp-input-launcher.jar"), Cli.class.getName(), "run"));
+                + home.bin().resolve("cybexp-input-launcher.jar"), "-D" + Foreground.LOG_REDIRECTED + "=true",
+                Cli.class.getName(), "run"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.root().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.log().toFile()))
@@ -96,27 +95,6 @@ final class DaemonProcess {
         } catch (ExecutionException e) {
             return !process.isAlive();
         }
-    }
-
-    /** {@code log/cybexp-input.log} becomes {@code .1}, {@code .1} becomes {@code .2}, ... up to {@code .5}. */
-    void rotateLogs() throws IOException {
-        Path log = home.log();
-        Files.createDirectories(log.getParent());
-        if (!Files.exists(log)) {
-            return;
-        }
-        Files.deleteIfExists(numbered(log, KEPT_LOGS));
-        for (int i = KEPT_LOGS - 1; i >= 1; i--) {
-            Path from = numbered(log, i);
-            if (Files.exists(from)) {
-                Files.move(from, numbered(log, i + 1), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Files.move(log, numbered(log, 1), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static Path numbered(Path log, int n) {
-        return log.resolveSibling(log.getFileName() + "." + n);
     }
 
     private static String setsid() {

@@ -1,11 +1,12 @@
 package org.cybexp.input.runtime;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -14,6 +15,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * stops. Felix is only on the class path of {@code run}; this class is the only one that links to it.
  */
 final class Foreground {
+
+    /** Set by {@code start}, which sends the daemon's output to the log itself. */
+    static final String LOG_REDIRECTED = "cybexp.log.redirected";
 
     private Foreground() {
     }
@@ -35,12 +39,62 @@ final class Foreground {
             return Cli.ERROR;
         }
         keepPrivate(home.data());
+        if (!Boolean.getBoolean(LOG_REDIRECTED)) {
+            logToFile(home, shell);
+        }
+        JulLineFormat.install();
         System.setProperty("cybexp.home", home.root().toString());
+        System.setProperty("gosh.home", home.root().toString()); // the shell reads etc/gosh_profile there
         System.setProperty("cybexp.gosh.args", shell ? "" : "--nointeractive"); // config.properties uses it
         System.setProperty("felix.config.properties", home.etc().resolve("config.properties").toUri().toString());
         System.setProperty("felix.system.properties", home.etc().resolve("system.properties").toUri().toString());
         org.apache.felix.main.Main.main(new String[0]);
         return Cli.OK;
+    }
+
+    /**
+     * {@code run} writes {@code log/cybexp-input.log} as {@code start} does: besides standard error (the
+     * journal of systemd or a container) or, with the shell, instead of it, so log lines never break the prompt.
+     */
+    private static void logToFile(Home home, boolean shell) throws IOException {
+        Path log = LogFiles.startRun(home);
+        OutputStream file = new FileOutputStream(log.toFile(), true);
+        PrintStream terminal = System.err;
+        OutputStream err = shell ? new ShellLogSplitter(file, terminal) : new Tee(terminal, file);
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        if (shell) {
+            terminal.println("cybexp-input: the log goes to " + home.root().relativize(log)
+                    + " ('cybexp-input logs -f' follows it); 'exit' stops the container");
+        }
+    }
+
+    /** Writes to two streams. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
+
+        Tee(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) throws IOException {
+            first.write(bytes, off, len);
+            second.write(bytes, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            first.flush();
+            second.flush();
+        }
     }
 
     /**
@@ -56,17 +110,7 @@ final class Foreground {
         }
     }
 
-    /** A probe: the lock is held for the life of a daemon by its control bundle, and released at its death. */
     private static boolean anotherDaemonHoldsTheLock(Home home) throws IOException {
-        Files.createDirectories(home.data());
-        try (FileChannel channel = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                return true;
-            }
-            lock.release();
-            return false;
-        }
+        return DaemonLockProbe.held(home.daemonLock());
     }
 }

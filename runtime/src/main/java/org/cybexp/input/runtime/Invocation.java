@@ -10,17 +10,36 @@ import java.util.List;
  * {@code --all}.
  */
 record Invocation(String verb, List<String> plugins, List<String> names, boolean json, boolean now,
-        boolean shell, String action, List<String> ids, boolean all) {
+        boolean shell, String action, List<String> ids, boolean all, boolean follow) {
 
-    static final List<String> VERBS = List.of("start", "stop", "restart", "status", "deadletters", "run", "help");
+    static final List<String> VERBS = List.of("start", "stop", "restart", "status", "fetch", "logs", "deadletters",
+            "run", "version", "help");
     static final List<String> DEAD_LETTER_ACTIONS = List.of("list", "show", "replay", "purge");
+    /** The one usage line of each deadletters action, printed alone when that action is misused. */
+    static final java.util.Map<String, String> DEAD_LETTER_USAGE = java.util.Map.of(
+            "list", "cybexp-input deadletters list [-n NAME...] [--json]",
+            "show", "cybexp-input deadletters show ID [--json]",
+            "replay", "cybexp-input deadletters replay ID...|--all [-n NAME...]",
+            "purge", "cybexp-input deadletters purge ID...|--all [-n NAME...]");
 
     /** Thrown for a command line we cannot understand; the message says what is wrong. */
     static final class UsageException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final String verbUsage;
 
         UsageException(String message) {
+            this(message, null);
+        }
+
+        /** @param verbUsage the usage line of the misused verb, shown instead of the whole help */
+        UsageException(String message, String verbUsage) {
             super(message);
+            this.verbUsage = verbUsage;
+        }
+
+        /** What to print after the message: the verb's own line, or the whole help. */
+        String usageToPrint() {
+            return verbUsage != null ? "Usage: " + verbUsage + "\n" : usage();
         }
     }
 
@@ -42,6 +61,7 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
         boolean now = false;
         boolean shell = false;
         boolean all = false;
+        boolean follow = false;
         String action = null;
         int first = 1;
         if (verb.equals("deadletters")) {
@@ -86,6 +106,10 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
                     all = true;
                     target = positional;
                 }
+                case "-f", "--follow" -> {
+                    follow = true;
+                    target = positional;
+                }
                 default -> {
                     if (arg.startsWith("-") || target == null) {
                         throw new UsageException("unexpected argument '" + arg + "' for " + verb);
@@ -99,10 +123,22 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
             throw new UsageException(openFlag + " needs at least one value");
         }
         boolean selects = verb.equals("start") || verb.equals("stop") || verb.equals("restart");
+        boolean names0 = verb.equals("status") || verb.equals("fetch") || verb.equals("logs");
         if (action != null) {
             checkDeadLetters(action, plugins, names, ids, all);
-        } else if (!selects && (!plugins.isEmpty() || !names.isEmpty())) {
+        } else if (names0 && !plugins.isEmpty()) {
+            throw new UsageException(verb + " takes no -p selection (-n NAME selects inputs)");
+        } else if (!selects && !names0 && (!plugins.isEmpty() || !names.isEmpty())) {
             throw new UsageException(verb + " takes no -p/-n selection");
+        }
+        if (verb.equals("fetch") && names.isEmpty()) {
+            throw new UsageException("fetch needs the inputs to fetch", "cybexp-input fetch -n NAME...");
+        }
+        if (verb.equals("logs") && names.size() > 1) {
+            throw new UsageException("logs shows one input's lines at a time", "cybexp-input logs [-f] [-n NAME]");
+        }
+        if (follow && !verb.equals("logs")) {
+            throw new UsageException("-f is an option of logs only");
         }
         if (all && action == null) {
             throw new UsageException("--all is an option of deadletters replay/purge only");
@@ -117,33 +153,35 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
             throw new UsageException("--shell is an option of run only");
         }
         return new Invocation(verb, List.copyOf(plugins), List.copyOf(names), json, now, shell, action,
-                List.copyOf(ids), all);
+                List.copyOf(ids), all, follow);
     }
 
     /** What each deadletters action takes; purge and replay act on everything only with an explicit --all. */
     private static void checkDeadLetters(String action, List<String> plugins, List<String> names, List<String> ids,
             boolean all) throws UsageException {
         String command = "deadletters " + action;
+        String line = DEAD_LETTER_USAGE.get(action);
         if (!plugins.isEmpty()) {
-            throw new UsageException(command + " takes no -p selection (-n NAME selects inputs)");
+            throw new UsageException(command + " takes no -p selection (-n NAME selects inputs)", line);
         }
         switch (action) {
             case "list" -> {
                 if (!ids.isEmpty() || all) {
-                    throw new UsageException(command + " takes no ids nor --all (-n NAME lists some inputs only)");
+                    throw new UsageException(command + " takes no ids nor --all (-n NAME lists some inputs only)",
+                            line);
                 }
             }
             case "show" -> {
                 if (ids.size() != 1 || all || !names.isEmpty()) {
-                    throw new UsageException(command + " takes exactly one dead-letter id");
+                    throw new UsageException(command + " takes exactly one dead-letter id", line);
                 }
             }
             default -> {
                 if (ids.isEmpty() == !all) {
-                    throw new UsageException(command + " needs dead-letter ids or --all (not both)");
+                    throw new UsageException(command + " needs dead-letter ids or --all (not both)", line);
                 }
                 if (!names.isEmpty() && !all) {
-                    throw new UsageException(command + ": -n selects inputs for --all only");
+                    throw new UsageException(command + ": -n selects inputs for --all only", line);
                 }
             }
         }
@@ -162,8 +200,10 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
                   stop    [-p PLUGIN...] [-n NAME...]  stop the selected inputs; with no selection stop the
                           [--now]                      daemon gracefully (--now: without finishing batches)
                   restart [-p PLUGIN...] [-n NAME...]  stop and start the selected inputs (all by default)
-                  status  [--json]                     the daemon and each input: state, counters, outbox,
-                                                       dead letters, delivery, errors
+                  status  [--json] [-n NAME...]        the daemon and each input: state, counters, outbox,
+                                                       dead letters, delivery, errors (-n: those, in full)
+                  fetch   -n NAME...                   fetch now (or as soon as the rate limit allows)
+                  logs    [-f] [-n NAME]               the daemon's log (-f: follow it; -n: one input's lines)
                   deadletters list [-n NAME...] [--json]
                                                        the events the API refused for good, with its answer
                   deadletters show ID [--json]         one of them: its fields and the start of the event
@@ -173,6 +213,7 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
                                                        delete them for good
                   run     [--shell]                    run the daemon in the foreground (systemd, containers);
                                                        --shell: with the interactive Felix (Gogo) shell
+                  version                              the version of this installation
                   help                                 this text
 
                 An input is selected when its plugin (-p) or its name (-n) is listed.

@@ -35,10 +35,31 @@ class InvocationTest {
         assertEquals("unknown command 'launch'", message("launch"));
         assertEquals("-p needs at least one value", message("start", "-p"));
         assertEquals("-n needs at least one value", message("stop", "-n", "-p", "x"));
-        assertEquals("status takes no -p/-n selection", message("status", "-n", "main"));
+        assertEquals("status takes no -p selection (-n NAME selects inputs)", message("status", "-p", "openphish"));
+        assertEquals("run takes no -p/-n selection", message("run", "-n", "main"));
+        assertEquals("fetch needs the inputs to fetch", message("fetch"));
+        assertEquals("logs shows one input's lines at a time", message("logs", "-n", "a", "b"));
+        assertEquals("-f is an option of logs only", message("status", "-f"));
         assertEquals("--json is an option of status and deadletters list/show only", message("stop", "--json"));
         assertEquals("--shell is an option of run only", message("start", "--shell"));
         assertEquals("unexpected argument 'main' for start", message("start", "main"));
+    }
+
+    @Test
+    void newVerbsTakeTheirOptions() throws Exception {
+        assertEquals(List.of("main"), Invocation.parse("status", "-n", "main").names());
+        assertEquals(List.of("a", "b"), Invocation.parse("fetch", "-n", "a", "b").names());
+        Invocation logs = Invocation.parse("logs", "-f", "-n", "main");
+        assertTrue(logs.follow());
+        assertEquals(List.of("main"), logs.names());
+        assertEquals("version", Invocation.parse("version").verb());
+    }
+
+    @Test
+    void aMisusedDeadLetterActionPrintsItsOwnUsageLineOnly() {
+        Invocation.UsageException e = assertThrows(Invocation.UsageException.class,
+                () -> Invocation.parse("deadletters", "replay"));
+        assertEquals("Usage: cybexp-input deadletters replay ID...|--all [-n NAME...]\n", e.usageToPrint());
     }
 
     @Test

@@ -12,7 +12,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.cybexp.input.core.control.DeadLetterStore;
+import org.cybexp.input.core.control.InputState;
+import org.cybexp.input.core.control.InputStatus;
 import org.cybexp.input.manager.PluginManager;
+import org.cybexp.input.manager.StatusTable;
 import org.cybexp.input.manager.UnknownSelectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +33,8 @@ final class ControlProtocol {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlProtocol.class);
     static final String REFUSED = "refused: wrong or missing nonce";
-    static final List<String> COMMANDS = List.of("status", "plugins", "start", "stop", "restart", "reload",
-            "shutdown", "deadletters");
+    static final List<String> COMMANDS = List.of("status", "plugins", "start", "stop", "restart", "fetch",
+            "reload", "shutdown", "deadletters");
 
     /** The answer line, and what to do once it has been sent (the shutdown must not cut its own answer). */
     record Reply(String json, Runnable afterReply) {
@@ -48,6 +51,7 @@ final class ControlProtocol {
     private final long pid;
     private final Consumer<Boolean> shutdown;
     private final DeadLetterCommand deadLetters;
+    private final RefusalLog refusals;
 
     /**
      * @param shutdown stops every input (gracefully or immediately, the argument) and then the framework
@@ -61,7 +65,9 @@ final class ControlProtocol {
         this.started = clock.instant();
         this.pid = pid;
         this.shutdown = shutdown;
-        this.deadLetters = new DeadLetterCommand(deadLetterStore);
+        this.deadLetters = new DeadLetterCommand(deadLetterStore,
+                () -> manager.status().stream().map(InputStatus::name).toList());
+        this.refusals = new RefusalLog(clock, LOG::warn);
     }
 
     Reply handle(String line, int remotePort) {
@@ -76,7 +82,7 @@ final class ControlProtocol {
         }
         JsonNode given = request.get("nonce");
         if (given == null || !given.isTextual() || !nonce.matches(given.asText())) {
-            LOG.warn("Control request refused (wrong or missing nonce) from client port {}", remotePort);
+            refusals.refused("wrong or missing nonce", remotePort);
             return error(REFUSED);
         }
         try {
@@ -98,14 +104,17 @@ final class ControlProtocol {
         List<String> names = strings(request, "names");
         switch (command) {
             case "status":
+                return status(names);
             case "plugins":
                 return ok(null);
             case "start":
-                return ok(manager.start(plugins, names));
+                return started(manager.start(plugins, names));
             case "stop":
                 return ok(manager.stop(plugins, names));
             case "restart":
-                return ok(manager.restart(plugins, names));
+                return started(manager.restart(plugins, names));
+            case "fetch":
+                return fetch(names);
             case "reload":
                 manager.reload();
                 return ok(null);
@@ -113,6 +122,10 @@ final class ControlProtocol {
                 boolean immediate = request.path("immediate").asBoolean(false);
                 LOG.info("Shutdown requested by the CLI ({})", immediate ? "immediate" : "graceful");
                 Map<String, Object> answer = base(true);
+                if (!immediate) {
+                    answer.put("waiting_for", running(manager.status()));
+                    answer.put("graceful_timeout_s", PluginManager.GRACEFUL_STOP.toSeconds());
+                }
                 return new Reply(write(answer), () -> shutdown.accept(immediate));
             case "deadletters":
                 Map<String, Object> result = base(true);
@@ -123,6 +136,85 @@ final class ControlProtocol {
                 throw new BadRequest("unknown command '" + command + "' (expected one of "
                         + String.join(", ", COMMANDS) + ")");
         }
+    }
+
+    /** Every input, or the named ones with their detail; the table is rendered here, once for CLI and shell. */
+    private Reply status(List<String> names) throws BadRequest {
+        List<InputStatus> all = manager.status();
+        List<InputStatus> shown = all;
+        if (!names.isEmpty()) {
+            List<String> known = all.stream().map(InputStatus::name).toList();
+            for (String name : names) {
+                if (!known.contains(name)) {
+                    throw new BadRequest("no input named '" + name + "' (inputs: " + String.join(", ", known) + ")");
+                }
+            }
+            shown = all.stream().filter(s -> names.contains(s.name())).toList();
+        }
+        Instant now = clock.instant();
+        Map<String, Object> answer = base(true);
+        answer.put("inputs", shown.stream().map(StatusJson::of).toList());
+        answer.put("plugins", manager.plugins());
+        answer.put("table", StatusTable.render(pid, Duration.between(started, now), manager.plugins(), shown, now));
+        if (!names.isEmpty()) {
+            answer.put("details", shown.stream().map(s -> StatusTable.detail(s, now)).toList());
+        }
+        return Reply.of(write(answer));
+    }
+
+    /** The answer to start and restart: the selection, and why those of it that do not run do not. */
+    private Reply started(List<String> selected) {
+        Map<String, Object> answer = base(true);
+        answer.put("selected", selected);
+        List<InputStatus> inputs = manager.status();
+        List<Map<String, Object>> idle = new ArrayList<>();
+        for (InputStatus s : inputs) {
+            String why = selected.contains(s.name()) ? whyNotRunning(s) : null;
+            if (why != null) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("name", s.name());
+                item.put("state", s.state().name());
+                item.put("reason", why);
+                idle.add(item);
+            }
+        }
+        answer.put("not_started", idle);
+        answer.put("inputs", inputs.stream().map(StatusJson::of).toList());
+        answer.put("plugins", manager.plugins());
+        return Reply.of(write(answer));
+    }
+
+    /** Why a selected input did not start, in words an operator acts on; null if it runs. */
+    static String whyNotRunning(InputStatus s) {
+        switch (s.state()) {
+            case DISABLED:
+                return "'" + s.name() + "' is disabled (enabled = false): set enabled = true in its etc/cybexp.source."
+                        + s.plugin() + "-*.cfg to start it";
+            case PLUGIN_MISSING:
+                return "'" + s.name() + "' cannot start: its plugin '" + s.plugin()
+                        + "' is not installed (put the plugin's bundle in deploy/)";
+            case INVALID_CONFIG:
+                return "'" + s.name() + "' cannot start: " + s.configError();
+            default:
+                return null;
+        }
+    }
+
+    private Reply fetch(List<String> names) throws BadRequest, UnknownSelectionException {
+        if (names.isEmpty()) {
+            throw new BadRequest("fetch needs input names (-n NAME...)");
+        }
+        Map<String, Instant> starts = manager.fetch(names);
+        Map<String, Object> at = new LinkedHashMap<>();
+        starts.forEach((name, when) -> at.put(name, when == null ? null : when.toString()));
+        Map<String, Object> answer = base(true);
+        answer.put("fetch", at);
+        return Reply.of(write(answer));
+    }
+
+    private static List<String> running(List<InputStatus> inputs) {
+        return inputs.stream().filter(s -> s.state() == InputState.RUNNING || s.state() == InputState.BACK_PRESSURE)
+                .map(InputStatus::name).toList();
     }
 
     private Reply ok(List<String> selected) {

@@ -12,7 +12,6 @@ import org.cybexp.input.manager.PluginManager;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -43,14 +42,19 @@ public final class ControlServer {
     volatile DeadLetterStore deadLetters;
 
     @Activate
-    public ControlServer(BundleContext context, @Reference PluginManager manager) throws IOException {
-        this(manager, DataFolder.resolve(context::getProperty), port(context.getProperty(PORT_PROPERTY)),
-                stopper(context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION)), Clock.systemUTC(),
-                ControlEndpoint.READ_TIMEOUT_MS);
+    public ControlServer(BundleContext context, @Reference PluginManager manager,
+            @Reference FrameworkShutdown shutdown) throws IOException {
+        this(manager, DataFolder.resolve(context::getProperty), port(context.getProperty(PORT_PROPERTY)), shutdown,
+                Clock.systemUTC(), ControlEndpoint.READ_TIMEOUT_MS);
     }
 
     /** Without a framework, for tests: {@code stopFramework} is what a shutdown finally calls. */
     ControlServer(PluginManager manager, Path dataDir, int port, Runnable stopFramework, Clock clock,
+            int readTimeoutMs) throws IOException {
+        this(manager, dataDir, port, new FrameworkShutdown(manager, stopFramework), clock, readTimeoutMs);
+    }
+
+    ControlServer(PluginManager manager, Path dataDir, int port, FrameworkShutdown shutdown, Clock clock,
             int readTimeoutMs) throws IOException {
         this.dataDir = dataDir;
         Optional<DaemonLock> acquired = DaemonLock.tryAcquire(dataDir);
@@ -66,7 +70,6 @@ public final class ControlServer {
         this.lock = acquired.get();
         this.nonce = Nonce.random(new SecureRandom());
         long pid = ProcessHandle.current().pid();
-        FrameworkShutdown shutdown = new FrameworkShutdown(manager, stopFramework);
         ControlProtocol protocol = new ControlProtocol(manager, nonce, clock, pid, shutdown::request,
                 () -> deadLetters);
         try {

@@ -25,8 +25,27 @@ final class DaemonLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** @return the lock, or empty if another daemon (or another holder in this JVM) has it */
+    /** How long to keep trying: a CLI that probes whether a daemon runs holds the lock for an instant. */
+    private static final long PROBE_GRACE_MS = 1_000;
+
+    /** @return the lock, or empty if another daemon (or another holder in this JVM) keeps it */
     static Optional<DaemonLock> tryAcquire(Path dataDir) throws IOException {
+        long deadline = System.nanoTime() + PROBE_GRACE_MS * 1_000_000;
+        while (true) {
+            Optional<DaemonLock> lock = tryOnce(dataDir);
+            if (lock.isPresent() || System.nanoTime() >= deadline) {
+                return lock;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return lock;
+            }
+        }
+    }
+
+    private static Optional<DaemonLock> tryOnce(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         FileChannel channel = FileChannel.open(dataDir.resolve(FILE_NAME), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);

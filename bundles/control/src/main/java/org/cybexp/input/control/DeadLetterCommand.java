@@ -40,9 +40,12 @@ final class DeadLetterCommand {
     }
 
     private final Supplier<DeadLetterStore> store;
+    private final Supplier<List<String>> inputNames;
 
-    DeadLetterCommand(Supplier<DeadLetterStore> store) {
+    /** @param inputNames the names of the configured inputs, against which {@code -n} is checked */
+    DeadLetterCommand(Supplier<DeadLetterStore> store, Supplier<List<String>> inputNames) {
         this.store = store;
+        this.inputNames = inputNames;
     }
 
     /** @return the fields to add to the answer */
@@ -52,6 +55,7 @@ final class DeadLetterCommand {
             throw new Failure("dead letters are not available: the delivery bundle is not running");
         }
         try {
+            requireKnown(letters, names);
             switch (action) {
                 case "list":
                     noIds(action, ids, all);
@@ -87,6 +91,20 @@ final class DeadLetterCommand {
             throw new Failure("deadletters " + action + ": -n selects inputs for --all only");
         }
         return all ? letters.list(names).stream().map(DeadLetter::id).toList() : ids;
+    }
+
+    /** An unknown {@code -n} name is an error, as for stop; an input removed since still has its dead letters. */
+    private void requireKnown(DeadLetterStore letters, List<String> names) throws Failure, IOException {
+        if (names.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> known = new java.util.TreeSet<>(inputNames.get());
+        letters.list(List.of()).forEach(letter -> known.add(letter.input()));
+        for (String name : names) {
+            if (!known.contains(name)) {
+                throw new Failure("no input named '" + name + "' (inputs: " + String.join(", ", known) + ")");
+            }
+        }
     }
 
     private static void noIds(String action, List<String> ids, boolean all) throws Failure {

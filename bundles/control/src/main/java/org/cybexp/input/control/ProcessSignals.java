@@ -7,7 +7,6 @@ import java.util.Map;
 import org.cybexp.input.manager.PluginManager;
 import org.cybexp.input.manager.UnknownSelectionException;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -29,13 +28,12 @@ public final class ProcessSignals {
     private final SignalBinding binding;
 
     @Activate
-    public ProcessSignals(BundleContext context, @Reference PluginManager manager) {
+    public ProcessSignals(BundleContext context, @Reference PluginManager manager,
+            @Reference FrameworkShutdown shutdown) {
         if ("false".equalsIgnoreCase(context.getProperty(ENABLED_PROPERTY))) {
             binding = null;
             return;
         }
-        FrameworkShutdown shutdown = new FrameworkShutdown(manager,
-                ControlServer.stopper(context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION)));
         binding = bind(actions(manager, shutdown));
     }
 

@@ -139,6 +139,141 @@ class ControlServerTest {
     }
 
     @Test
+    void fourClientsSendingAByteASecondDoNotDelayStatus() throws Exception {
+        List<Socket> slow = new java.util.ArrayList<>();
+        java.util.concurrent.ScheduledExecutorService trickle = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try {
+            for (int i = 0; i < 4; i++) {
+                slow.add(new Socket(InetAddress.getLoopbackAddress(), config.port()));
+            }
+            trickle.scheduleAtFixedRate(() -> slow.forEach(ControlServerTest::oneByte), 0, 1, TimeUnit.SECONDS);
+            for (int round = 0; round < 3; round++) {
+                long began = System.nanoTime();
+                JsonNode answer = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> send(request("status")));
+                assertTrue(answer.get("ok").asBoolean());
+                System.out.println("ControlServerTest: status beside 4 slow clients in "
+                        + (System.nanoTime() - began) / 1_000_000 + " ms");
+            }
+        } finally {
+            trickle.shutdownNow();
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aSlowClientIsCutOffAtItsWholeRequestDeadline() throws Exception {
+        try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), config.port())) {
+            slow.setSoTimeout(10_000);
+            long began = System.nanoTime();
+            slow.getOutputStream().write('{'); // and never the rest: the deadline (1 s here) closes it
+            assertEquals(-1, slow.getInputStream().read(), "closed without an answer");
+            long millis = (System.nanoTime() - began) / 1_000_000;
+            assertTrue(millis >= 900 && millis < 5_000, millis + " ms");
+        }
+    }
+
+    @Test
+    void manyIdleConnectionsCostNoWorker() throws Exception {
+        List<Socket> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 60; i++) {
+                idle.add(new Socket(InetAddress.getLoopbackAddress(), config.port()));
+            }
+            JsonNode answer = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> send(request("status")));
+            assertTrue(answer.get("ok").asBoolean());
+        } finally {
+            for (Socket socket : idle) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void refusedRequestsAreLoggedAtMostOncePerInterval() {
+        Instant[] now = {T0};
+        List<String> lines = new java.util.ArrayList<>();
+        RefusalLog log = new RefusalLog(new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        }, lines::add);
+        for (int i = 0; i < 1000; i++) {
+            log.refused("wrong or missing nonce", 40_000 + i);
+        }
+        assertEquals(1, lines.size(), lines.toString());
+        now[0] = T0.plus(RefusalLog.INTERVAL);
+        log.refused("wrong or missing nonce", 50_000);
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(1).endsWith("; 999 more refused in the last 10 s"), lines.get(1));
+    }
+
+    @Test
+    void statusOfNamedInputsGivesTheTableAndTheirDetail() throws IOException {
+        JsonNode answer = send("{\"nonce\":\"" + config.nonce() + "\",\"command\":\"status\",\"names\":[\"main\"]}");
+        assertTrue(answer.get("ok").asBoolean(), answer.toString());
+        assertEquals(1, answer.get("inputs").size());
+        assertTrue(answer.get("table").asText().contains("50 urls, 50 new"), answer.toString());
+        assertTrue(answer.get("details").get(0).asText().contains("detail:         50 urls, 50 new"),
+                answer.toString());
+
+        JsonNode unknown = send("{\"nonce\":\"" + config.nonce() + "\",\"command\":\"status\",\"names\":[\"nosuch\"]}");
+        assertFalse(unknown.get("ok").asBoolean());
+        assertEquals("no input named 'nosuch' (inputs: main, spare)", unknown.get("error").asText());
+    }
+
+    @Test
+    void fetchSaysWhenEachNamedInputFetches() throws IOException {
+        JsonNode answer = send("{\"nonce\":\"" + config.nonce() + "\",\"command\":\"fetch\",\"names\":[\"main\",\"spare\"]}");
+        assertTrue(answer.get("ok").asBoolean(), answer.toString());
+        assertEquals("2026-01-01T00:01:00Z", answer.get("fetch").get("main").asText());
+        assertTrue(answer.get("fetch").get("spare").isNull(), "spare does not run");
+        assertFalse(send(request("fetch")).get("ok").asBoolean(), "fetch needs names");
+    }
+
+    @Test
+    void startSaysWhyASelectedInputDoesNotRun() throws IOException {
+        manager.state("spare", org.cybexp.input.core.control.InputState.DISABLED);
+        JsonNode answer = send("{\"nonce\":\"" + config.nonce() + "\",\"command\":\"start\",\"names\":[\"spare\"]}");
+        assertTrue(answer.get("ok").asBoolean(), answer.toString());
+        JsonNode idle = answer.get("not_started").get(0);
+        assertEquals("spare", idle.get("name").asText());
+        assertEquals("'spare' is disabled (enabled = false): set enabled = true in its"
+                + " etc/cybexp.source.openphish-*.cfg to start it", idle.get("reason").asText());
+    }
+
+    @Test
+    void aGracefulShutdownSaysWhichFetchesItWaitsFor() throws Exception {
+        manager.state("main", org.cybexp.input.core.control.InputState.RUNNING);
+        JsonNode answer = send(request("shutdown"));
+        assertTrue(answer.get("ok").asBoolean(), answer.toString());
+        assertEquals("[\"main\"]", answer.get("waiting_for").toString());
+        assertEquals(30, answer.get("graceful_timeout_s").asInt());
+        assertTrue(frameworkStopped.await(10, TimeUnit.SECONDS));
+    }
+
+    private static void oneByte(Socket socket) {
+        try {
+            socket.getOutputStream().write(' ');
+        } catch (IOException closed) {
+            // cut off at its deadline, as it should be
+        }
+    }
+
+    @Test
     void oversizeRequestIsRefused() throws IOException {
         byte[] big = new byte[ControlEndpoint.MAX_REQUEST_BYTES + 10];
         Arrays.fill(big, (byte) 'x');

@@ -45,6 +45,12 @@ class DelegatingManager implements PluginManager {
     }
 
     @Override
+    public java.util.Map<String, java.time.Instant> fetch(Collection<String> names)
+            throws UnknownSelectionException {
+        return delegate.fetch(names);
+    }
+
+    @Override
     public void reload() {
         delegate.reload();
     }

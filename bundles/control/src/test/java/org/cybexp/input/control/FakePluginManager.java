@@ -55,6 +55,21 @@ final class FakePluginManager implements PluginManager {
     }
 
     @Override
+    public java.util.Map<String, Instant> fetch(Collection<String> names) throws UnknownSelectionException {
+        calls.add("fetch " + names);
+        java.util.Map<String, Instant> out = new java.util.LinkedHashMap<>();
+        for (String name : select(List.of(), names)) {
+            out.put(name, name.equals("main") ? Instant.parse("2026-01-01T00:01:00Z") : null);
+        }
+        return out;
+    }
+
+    /** Replaces the state of an input, e.g. to show it disabled. */
+    void state(String name, InputState state) {
+        inputs.replaceAll(s -> s.name().equals(name) ? s.with(state, s.configError()) : s);
+    }
+
+    @Override
     public void reload() {
         calls.add("reload");
     }

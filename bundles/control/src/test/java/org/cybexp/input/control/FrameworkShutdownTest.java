@@ -33,6 +33,26 @@ class FrameworkShutdownTest {
     }
 
     @Test
+    void aSignalAfterACliStopEscalatesTheSameShutdown() throws Exception {
+        CountDownLatch gracefulEntered = new CountDownLatch(1);
+        CountDownLatch releaseGraceful = new CountDownLatch(1);
+        CountDownLatch immediateCalled = new CountDownLatch(1);
+        FakePluginManager manager = new FakePluginManager();
+        FrameworkShutdown shared = new FrameworkShutdown(new BlockingManager(manager, gracefulEntered,
+                releaseGraceful, immediateCalled), () -> { });
+        Nonce nonce = Nonce.random(new java.security.SecureRandom());
+        ControlProtocol cli = new ControlProtocol(manager, nonce, java.time.Clock.systemUTC(), 1, shared::request,
+                () -> null);
+        var signals = ProcessSignals.actions(manager, shared);
+
+        cli.handle("{\"nonce\":\"" + nonce.value() + "\",\"command\":\"shutdown\"}", 1).afterReply().run();
+        assertTrue(gracefulEntered.await(5, TimeUnit.SECONDS));
+        signals.get("TERM").run();
+        assertTrue(immediateCalled.await(5, TimeUnit.SECONDS), "the signal escalated the CLI's stop");
+        releaseGraceful.countDown();
+    }
+
+    @Test
     void signalActionsMapToTheManager() {
         FakePluginManager manager = new FakePluginManager();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,7 +1,10 @@
 package org.cybexp.input.manager;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import org.cybexp.input.core.control.InputStatus;
 import org.osgi.annotation.versioning.ProviderType;
@@ -15,6 +18,9 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface PluginManager {
+
+    /** How long a graceful stop waits for an input's running fetch before it stops the input at once. */
+    Duration GRACEFUL_STOP = Duration.ofSeconds(30);
 
     /** Every known input (running or not), sorted by name. */
     List<InputStatus> status();
@@ -36,9 +42,20 @@ public interface PluginManager {
     /** Stops and starts the selected inputs, re-reading their configuration. */
     List<String> restart(Collection<String> plugins, Collection<String> names) throws UnknownSelectionException;
 
+    /**
+     * Fetches the named inputs now, or as soon as their rate limit allows.
+     *
+     * @return per name, when its fetch starts (now if one runs already), or null if the input does not run
+     * @throws UnknownSelectionException if a name is not known; nothing is fetched then
+     */
+    Map<String, Instant> fetch(Collection<String> names) throws UnknownSelectionException;
+
     /** Re-reads every input configuration and applies what changed (SIGHUP). */
     void reload();
 
-    /** Stops every input, gracefully or at once; the caller then stops the framework. */
+    /**
+     * Stops every input, gracefully or at once; the caller then stops the framework. An immediate stop also
+     * cuts short the graceful stops other threads are waiting for, and makes every later stop immediate.
+     */
     void stopAll(boolean immediate);
 }

@@ -3,7 +3,7 @@
  * the operations the CLI, the Gogo shell and the signals act through.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.cybexp.input.manager;
 
 import org.osgi.annotation.bundle.Export;

@@ -19,11 +19,10 @@ import javax.inject.Inject;
 import org.cybexp.input.core.control.InputState;
 import org.cybexp.input.core.control.InputStatus;
 import org.cybexp.input.manager.PluginManager;
+import org.junit.After;
 import org.junit.Before;
-import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.junit.runners.MethodSorters;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -40,14 +39,13 @@ import org.osgi.framework.BundleContext;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ContainerIT {
 
     private static final String TOKEN = "it-token-5f1c0d";
     private static final String PLUGIN_BSN = "org.cybexp.input.source.openphish";
 
-    private static FeedServer feed;
-    private static RawReceiver raw;
+    private FeedServer feed;
+    private RawReceiver raw;
 
     @Inject
     private BundleContext context;
@@ -60,18 +58,36 @@ public class ContainerIT {
         return ContainerOptions.boot("container");
     }
 
-    /** The servers live in the probe (inside the framework), created by the first step, kept for the rest. */
+    /** The servers live in the probe (inside the framework), created for the scenario and closed after it. */
     @Before
     public void servers() throws IOException {
-        if (feed == null) {
-            feed = new FeedServer();
-            raw = new RawReceiver(TOKEN);
-            feed.serve(fixture("openphish/feed.txt"));
+        feed = new FeedServer();
+        raw = new RawReceiver(TOKEN);
+        feed.serve(fixture("openphish/feed.txt"));
+    }
+
+    @After
+    public void closeServers() {
+        if (feed != null) {
+            feed.close();
+        }
+        if (raw != null) {
+            raw.close();
         }
     }
 
+    /** One scenario: each step builds on the one before, so they run as one test, never in a fixed order of tests. */
     @Test
-    public void a_pluginDroppedIntoDeployStartsAndItsInputDelivers() throws IOException {
+    public void aPluginIsDeployedUpdatedMisconfiguredAndRemovedWhileItsInputsRun() throws Exception {
+        pluginDroppedIntoDeployStartsAndItsInputDelivers();
+        updatedPluginKeepsGoingWithoutReposting();
+        invalidConfigIsShownAndTheOthersKeepRunning();
+        badEditIsRefusedAndTheRunningInputKeepsItsConfig();
+        removedConfigRemovesItsInput();
+        removedPluginStopsItsInputsAndFreesTheirThreads();
+    }
+
+    private void pluginDroppedIntoDeployStartsAndItsInputDelivers() throws IOException {
         writeConfig("cybexp.api.cfg", "url = " + raw.url() + "\ntoken = " + TOKEN + "\n");
         Files.copy(pluginJar(), home().resolve("deploy/openphish.jar"));
         Await.until(30, "openphish plugin active", () -> manager.plugins().contains("openphish"));
@@ -87,8 +103,7 @@ public class ContainerIT {
         Await.until(10, "delivered counted", () -> status("hot").orElseThrow().delivered() == 1);
     }
 
-    @Test
-    public void b_updatedPluginKeepsGoingWithoutReposting() throws Exception {
+    private void updatedPluginKeepsGoingWithoutReposting() throws Exception {
         Bundle plugin = pluginBundle();
         long before = plugin.getLastModified();
         int fetchesBefore = feed.requests();
@@ -111,8 +126,7 @@ public class ContainerIT {
                 Set.copyOf(raw.posts().get(1).fileText().lines().toList()));
     }
 
-    @Test
-    public void c_invalidConfigIsShownAndTheOthersKeepRunning() throws IOException {
+    private void invalidConfigIsShownAndTheOthersKeepRunning() throws IOException {
         writeConfig("cybexp.source.openphish-broken.cfg",
                 inputConfig("broken", feed.url(), "openphish-file-feed").replace("timezone = UTC",
                         "timezone = Mars/Olympus_Mons"));
@@ -125,8 +139,7 @@ public class ContainerIT {
         assertTrue(isActive(status("hot").orElseThrow()));
     }
 
-    @Test
-    public void d_badEditIsRefusedAndTheRunningInputKeepsItsConfig() throws IOException {
+    private void badEditIsRefusedAndTheRunningInputKeepsItsConfig() throws IOException {
         writeConfig("cybexp.source.openphish-hot.cfg", inputConfig("hot", "ftp://127.0.0.1/feed.txt",
                 "openphish-file-feed"));
         Await.until(30, "bad edit refused", () -> status("hot").orElseThrow().configError() != null);
@@ -140,15 +153,13 @@ public class ContainerIT {
                 && isActive(s)).orElse(false));
     }
 
-    @Test
-    public void e_removedConfigRemovesItsInput() throws IOException {
+    private void removedConfigRemovesItsInput() throws IOException {
         Files.delete(home().resolve("etc/cybexp.source.openphish-broken.cfg"));
         Await.until(30, "broken input gone", () -> status("broken").isEmpty());
         assertTrue(status("hot").isPresent());
     }
 
-    @Test
-    public void f_removedPluginStopsItsInputsAndFreesTheirThreads() throws IOException {
+    private void removedPluginStopsItsInputsAndFreesTheirThreads() throws IOException {
         Files.delete(home().resolve("deploy/openphish.jar"));
         Await.until(30, "plugin gone", () -> !manager.plugins().contains("openphish"));
         Await.until(10, "input waits for its plugin",
@@ -156,8 +167,6 @@ public class ContainerIT {
         Await.until(10, "no thread of the input left", () -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("cybexp-input-hot")));
         assertTrue("the plugin bundle is uninstalled", findPluginBundle().isEmpty());
-        feed.close();
-        raw.close();
     }
 
     // ---- helpers

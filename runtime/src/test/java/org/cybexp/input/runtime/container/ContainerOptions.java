@@ -32,6 +32,7 @@ final class ContainerOptions {
     static Option[] boot(String testName) throws IOException {
         Path dist = Path.of(System.getProperty("cybexp.dist")).toAbsolutePath();
         Path home = Files.createTempDirectory("cybexp-it-" + testName);
+        deleteAtExit(home);
         Files.createDirectories(home.resolve("etc"));
         Files.createDirectories(home.resolve("deploy"));
         Files.createDirectories(home.resolve("data"));
@@ -68,6 +69,20 @@ final class ContainerOptions {
         options.add(testKit());
         options.add(junitBundles());
         return options.toArray(Option[]::new);
+    }
+
+    /**
+     * Pax Exam boots every class's framework in this JVM and stops it after the class: the homes go with the
+     * JVM, so {@code mvn verify} leaves no {@code cybexp-it-*} folder behind.
+     */
+    private static void deleteAtExit(Path home) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                org.cybexp.input.testkit.Distribution.deleteTree(home);
+            } catch (IOException e) {
+                System.err.println("could not delete " + home + ": " + e);
+            }
+        }, "delete " + home.getFileName()));
     }
 
     /**

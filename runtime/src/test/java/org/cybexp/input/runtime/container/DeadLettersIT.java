@@ -15,11 +15,8 @@ import org.cybexp.input.testkit.Distribution;
 import org.cybexp.input.testkit.Distribution.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * {@code cybexp-input deadletters} end to end on a copy of the built distribution: three inputs post the same
@@ -27,7 +24,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  * dead letters with the answer, one is purged, and once the cause is fixed a replay delivers the other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeadLettersIT {
 
     private static final String TOKEN = "dead-letters-it-token-5c1a";
@@ -71,9 +67,16 @@ class DeadLettersIT {
         }
     }
 
+    /** One scenario: each step builds on the one before, so they run as one test, never in a fixed order of tests. */
     @Test
-    @Order(1)
-    void refusedRecordsLandInTheDeadLettersAndTheOthersAreDelivered() throws Exception {
+    void refusedRecordsAreKeptShownPurgedAndReplayed() throws Exception {
+        refusedRecordsLandInTheDeadLettersAndTheOthersAreDelivered();
+        showGivesTheAnswerAndTheStartOfTheEvent();
+        purgeNeedsIdsOrAnExplicitAll();
+        afterFixingTheCauseReplayDeliversThem();
+    }
+
+    private void refusedRecordsLandInTheDeadLettersAndTheOthersAreDelivered() throws Exception {
         Await.until(60, "two dead letters", () -> ID.matcher(list().out()).find()
                 && DOOMED_ID.matcher(list().out()).find());
         Await.until(30, "main delivered", () -> raw.posts().stream()
@@ -109,9 +112,7 @@ class DeadLettersIT {
         }
     }
 
-    @Test
-    @Order(2)
-    void showGivesTheAnswerAndTheStartOfTheEvent() throws Exception {
+    private void showGivesTheAnswerAndTheStartOfTheEvent() throws Exception {
         Result show = dist.cli("deadletters", "show", refusedId);
         assertEquals(0, show.code(), show.toString());
         assertTrue(show.out().contains("refused:  ") && show.out().contains("400 Invalid input: typetag"),
@@ -127,9 +128,7 @@ class DeadLettersIT {
         assertTrue(unknown.err().contains("no dead letter refused/1"), unknown.toString());
     }
 
-    @Test
-    @Order(3)
-    void purgeNeedsIdsOrAnExplicitAll() throws Exception {
+    private void purgeNeedsIdsOrAnExplicitAll() throws Exception {
         Result bare = dist.cli("deadletters", "purge");
         assertEquals(1, bare.code(), bare.toString());
         assertTrue(bare.err().contains("needs dead-letter ids or --all") && bare.err().contains("Usage:"),
@@ -144,9 +143,7 @@ class DeadLettersIT {
         assertEquals(1, dist.cli("deadletters", "purge", doomed.group(1)).code(), "an unknown id is an error");
     }
 
-    @Test
-    @Order(4)
-    void afterFixingTheCauseReplayDeliversThem() throws Exception {
+    private void afterFixingTheCauseReplayDeliversThem() throws Exception {
         raw.refuse(null);
 
         Result replay = dist.cli("deadletters", "replay", "--all");

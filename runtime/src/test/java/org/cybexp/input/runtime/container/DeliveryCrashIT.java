@@ -77,6 +77,8 @@ class DeliveryCrashIT {
     @Test
     void killedAtRandomPointsWhileDeliveringTheApiStillGetsEveryUrl() throws Exception {
         long seed = Long.getLong("cybexp.it.crashSeed", System.nanoTime());
+        // printed before any wait, so a run that times out can be replayed with -Dcybexp.it.crashSeed
+        System.out.println("DeliveryCrashIT: seed " + seed + " (replay with -Dcybexp.it.crashSeed=" + seed + ")");
         Random random = new Random(seed);
         long began = System.nanoTime();
 

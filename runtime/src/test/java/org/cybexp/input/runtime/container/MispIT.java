@@ -27,11 +27,10 @@ import com.sun.net.httpserver.HttpServer;
 import org.cybexp.input.core.control.InputState;
 import org.cybexp.input.core.control.InputStatus;
 import org.cybexp.input.manager.PluginManager;
+import org.junit.After;
 import org.junit.Before;
-import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.junit.runners.MethodSorters;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -49,15 +48,14 @@ import org.osgi.framework.BundleContext;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class MispIT {
 
     private static final String TOKEN = "it-token-misp";
     private static final String KEY = "0123456789abcdefghijABCDEFGHIJ0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static MispServer misp;
-    private static RawReceiver raw;
+    private MispServer misp;
+    private RawReceiver raw;
 
     @Inject
     private PluginManager manager;
@@ -72,14 +70,31 @@ public class MispIT {
 
     @Before
     public void servers() throws IOException {
-        if (misp == null) {
-            misp = new MispServer();
-            raw = new RawReceiver(TOKEN);
+        misp = new MispServer();
+        raw = new RawReceiver(TOKEN);
+    }
+
+    @After
+    public void closeServers() {
+        if (misp != null) {
+            misp.close();
+        }
+        if (raw != null) {
+            raw.close();
         }
     }
 
+    /** One scenario: each step builds on the one before, so they run as one test, never in a fixed order of tests. */
     @Test
-    public void a_aPageCutShortIsAnErrorAndPostsNothing() throws Exception {
+    public void mispApiAndMispFilePostEachEventOnceThroughErrorsAndRestarts() throws Exception {
+        aPageCutShortIsAnErrorAndPostsNothing();
+        theGoodPagesPostEachEventOnce();
+        aRestartAsksFromTheCursorAndPostsOnlyNewVersions();
+        misp_filePostsADownloadAndSetsATruncatedFileAside();
+        neitherARestartNorTheSameFileAgainPostsTwice();
+    }
+
+    private void aPageCutShortIsAnErrorAndPostsNothing() throws Exception {
         misp.pages("errors/truncated-page.json");
         writeConfig("cybexp.api.cfg", "url = " + raw.url() + "\ntoken = " + TOKEN + "\n");
         deploy("cybexp.it.mispapi", "misp_api");
@@ -97,8 +112,7 @@ public class MispIT {
         assertEquals(0, raw.posts().size());
     }
 
-    @Test
-    public void b_theGoodPagesPostEachEventOnce() throws Exception {
+    private void theGoodPagesPostEachEventOnce() throws Exception {
         misp.pages("restsearch/response.page1.json", "restsearch/response.page2.json");
         manager.restart(List.of(), List.of("api"));
 
@@ -110,8 +124,7 @@ public class MispIT {
         Await.until(30, "the poll succeeded", () -> status("api").orElseThrow().lastSuccess() != null);
     }
 
-    @Test
-    public void c_aRestartAsksFromTheCursorAndPostsOnlyNewVersions() throws Exception {
+    private void aRestartAsksFromTheCursorAndPostsOnlyNewVersions() throws Exception {
         misp.pages("restsearch/response.poll2.json");
         manager.restart(List.of(), List.of("api"));
 
@@ -123,8 +136,7 @@ public class MispIT {
         assertEquals(all, posted("api"));
     }
 
-    @Test
-    public void d_misp_filePostsADownloadAndSetsATruncatedFileAside() throws Exception {
+    private void misp_filePostsADownloadAndSetsATruncatedFileAside() throws Exception {
         Path drop = ContainerOptions.home(context).resolve("data/misp-import");
         Files.createDirectories(drop);
         Files.copy(fixture("export/restsearch-download.json"), drop.resolve("download.json"));
@@ -144,8 +156,7 @@ public class MispIT {
                         + "cut.json (the document is cut short")).orElse(false));
     }
 
-    @Test
-    public void e_neitherARestartNorTheSameFileAgainPostsTwice() throws Exception {
+    private void neitherARestartNorTheSameFileAgainPostsTwice() throws Exception {
         Path drop = ContainerOptions.home(context).resolve("data/misp-import");
         manager.restart(List.of(), List.of("files"));
         Files.copy(fixture("export/restsearch-download.json"), drop.resolve("again.json"));
@@ -157,12 +168,10 @@ public class MispIT {
         assertEquals(7, status("files").orElseThrow().duplicates());
         assertEquals(7, posted("files").size());
         assertEquals(16, raw.posts().size());
-        misp.close();
-        raw.close();
     }
 
     /** uuid:timestamp of the events posted by an input, in order. */
-    private static List<String> posted(String input) throws IOException {
+    private List<String> posted(String input) throws IOException {
         List<String> ids = new ArrayList<>();
         for (RawReceiver.Post post : raw.posts()) {
             if (input.equals(post.fields().get("name"))) {

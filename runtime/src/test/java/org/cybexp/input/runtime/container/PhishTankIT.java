@@ -21,11 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cybexp.input.core.control.InputState;
 import org.cybexp.input.core.control.InputStatus;
 import org.cybexp.input.manager.PluginManager;
+import org.junit.After;
 import org.junit.Before;
-import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.junit.runners.MethodSorters;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -40,15 +39,14 @@ import org.osgi.framework.BundleContext;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class PhishTankIT {
 
     private static final String TOKEN = "it-token-pt";
     private static final String KEY = "it-app-key-5e1d9";
     private static final String BZ2 = "application/x-bzip2";
 
-    private static FeedServer feed;
-    private static RawReceiver raw;
+    private FeedServer feed;
+    private RawReceiver raw;
 
     @Inject
     private PluginManager manager;
@@ -63,14 +61,29 @@ public class PhishTankIT {
 
     @Before
     public void servers() throws IOException {
-        if (feed == null) {
-            feed = new FeedServer();
-            raw = new RawReceiver(TOKEN);
+        feed = new FeedServer();
+        raw = new RawReceiver(TOKEN);
+    }
+
+    @After
+    public void closeServers() {
+        if (feed != null) {
+            feed.close();
+        }
+        if (raw != null) {
+            raw.close();
         }
     }
 
+    /** One scenario: each step builds on the one before, so they run as one test, never in a fixed order of tests. */
     @Test
-    public void a_aTruncatedDumpIsAnErrorAndPostsNothing() throws IOException {
+    public void aDumpIsRefusedWhenCutThenPostedOnceThroughRestartsAndFormats() throws Exception {
+        aTruncatedDumpIsAnErrorAndPostsNothing();
+        theGoodDumpPostsEveryRecordOnceAsJson();
+        aRestartAndTheSameDumpAsGzipPostNothingAgain();
+    }
+
+    private void aTruncatedDumpIsAnErrorAndPostsNothing() throws IOException {
         feed.serve(fixture("phishtank/truncated.json.bz2"), BZ2);
         writeConfig("cybexp.api.cfg", "url = " + raw.url() + "\ntoken = " + TOKEN + "\n");
         Path home = ContainerOptions.home(context);
@@ -87,8 +100,7 @@ public class PhishTankIT {
         assertEquals(0, raw.posts().size());
     }
 
-    @Test
-    public void b_theGoodDumpPostsEveryRecordOnceAsJson() throws Exception {
+    private void theGoodDumpPostsEveryRecordOnceAsJson() throws Exception {
         feed.serve(fixture("phishtank/online-valid.json.bz2"), BZ2);
         manager.restart(List.of(), List.of("pt"));
 
@@ -105,8 +117,7 @@ public class PhishTankIT {
         Await.until(30, "the fetch succeeded", () -> status().orElseThrow().lastSuccess() != null);
     }
 
-    @Test
-    public void c_aRestartAndTheSameDumpAsGzipPostNothingAgain() throws Exception {
+    private void aRestartAndTheSameDumpAsGzipPostNothingAgain() throws Exception {
         int requests = feed.requests();
         java.time.Instant edited = java.time.Instant.now();
         feed.serve(fixture("phishtank/online-valid.json.gz"), "application/gzip");
@@ -120,8 +131,6 @@ public class PhishTankIT {
         assertEquals("50 records, 0 new", status().orElseThrow().detail());
         assertEquals("nothing posted twice", 50, raw.posts().size());
         assertTrue(status().orElseThrow().configError() == null);
-        feed.close();
-        raw.close();
     }
 
     private Optional<InputStatus> status() {

@@ -24,11 +24,10 @@ import org.cybexp.input.core.control.InputState;
 import org.cybexp.input.core.control.InputStatus;
 import org.cybexp.input.manager.PluginManager;
 import org.cybexp.input.testkit.LoopbackWebSocketServer;
+import org.junit.After;
 import org.junit.Before;
-import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.junit.runners.MethodSorters;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -48,7 +47,6 @@ import org.osgi.framework.BundleContext;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class WebSocketIT {
 
     private static final String TOKEN = "it-token-ws";
@@ -57,10 +55,10 @@ public class WebSocketIT {
     private static final Duration CONNECT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static LoopbackWebSocketServer relay;
-    private static RawReceiver raw;
+    private LoopbackWebSocketServer relay;
+    private RawReceiver raw;
     /** The relay's side of the input's current session. */
-    private static LoopbackWebSocketServer.Peer session;
+    private LoopbackWebSocketServer.Peer session;
 
     @Inject
     private PluginManager manager;
@@ -75,14 +73,30 @@ public class WebSocketIT {
 
     @Before
     public void servers() throws IOException {
-        if (relay == null) {
-            relay = LoopbackWebSocketServer.start();
-            raw = new RawReceiver(TOKEN);
+        relay = LoopbackWebSocketServer.start();
+        raw = new RawReceiver(TOKEN);
+    }
+
+    @After
+    public void closeServers() {
+        if (relay != null) {
+            relay.close();
+        }
+        if (raw != null) {
+            raw.close();
         }
     }
 
+    /** One scenario: each step builds on the one before, so they run as one test, never in a fixed order of tests. */
     @Test
-    public void a_theScriptPostsExactlyItsGoodFramesAndCountsTheBadOnes() throws Exception {
+    public void aStreamPostsItsFramesReconnectsAndRestartsWithoutDuplicates() throws Exception {
+        theScriptPostsExactlyItsGoodFramesAndCountsTheBadOnes();
+        afterTheServersCloseTheInputReconnectsByItself();
+        aDroppedConnectionShowsTheErrorAndTheInputReconnectsByItself();
+        aRestartOpensANewSessionAndNothingIsPostedTwice();
+    }
+
+    private void theScriptPostsExactlyItsGoodFramesAndCountsTheBadOnes() throws Exception {
         writeConfig("cybexp.api.cfg", "url = " + raw.url() + "\ntoken = " + TOKEN + "\n");
         Path home = ContainerOptions.home(context);
         Files.copy(Path.of(System.getProperty("cybexp.it.websocket")), home.resolve("deploy/websocket.jar"));
@@ -113,8 +127,7 @@ public class WebSocketIT {
         Await.until(10, "the relay's ping answered", () -> session.pongs().equals(List.of("keepalive")));
     }
 
-    @Test
-    public void b_afterTheServersCloseTheInputReconnectsByItself() throws Exception {
+    private void afterTheServersCloseTheInputReconnectsByItself() throws Exception {
         Await.until(10, "the close is reported", () -> status().map(s -> s.lastError() != null).orElse(false));
         InputStatus closed = status().orElseThrow();
         assertEquals("the server closed the connection (1001 going away) after 9 frames", closed.lastError());
@@ -133,8 +146,7 @@ public class WebSocketIT {
         assertEquals(2, relay.connections());
     }
 
-    @Test
-    public void c_aDroppedConnectionShowsTheErrorAndTheInputReconnectsByItself() throws Exception {
+    private void aDroppedConnectionShowsTheErrorAndTheInputReconnectsByItself() throws Exception {
         session.drop();
 
         Await.until(10, "the broken connection is reported", () -> status().map(s -> s.state()
@@ -157,8 +169,7 @@ public class WebSocketIT {
         assertEquals(1, relay.openConnections());
     }
 
-    @Test
-    public void d_aRestartOpensANewSessionAndNothingIsPostedTwice() throws Exception {
+    private void aRestartOpensANewSessionAndNothingIsPostedTwice() throws Exception {
         Await.until(10, "everything delivered", () -> status().orElseThrow().outboxDepth() == 0);
         List<String> before = posted();
         LoopbackWebSocketServer.Peer old = session;
@@ -188,12 +199,10 @@ public class WebSocketIT {
         manager.stop(List.of(), List.of("honeypot"));
         assertTrue(session.awaitGone(Duration.ofSeconds(10)));
         assertEquals(1001, session.closeCode());
-        relay.close();
-        raw.close();
     }
 
     /** The texts of the files posted, in order. */
-    private static List<String> posted() {
+    private List<String> posted() {
         return raw.posts().stream().map(RawReceiver.Post::fileText).toList();
     }
 

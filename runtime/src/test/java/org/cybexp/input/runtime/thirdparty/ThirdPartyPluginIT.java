@@ -22,11 +22,8 @@ import org.cybexp.input.runtime.container.RawReceiver;
 import org.cybexp.input.testkit.LoopbackFeedServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The third-party path end to end, as a plugin author walks it: generate a project from the plugin template
@@ -36,7 +33,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  * no instance of the plugin's classes survives in the daemon). The steps run in order on one daemon.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ThirdPartyPluginIT {
 
     private static final String TOKEN = "thirdparty-it-token-5b1c";
@@ -58,6 +54,7 @@ class ThirdPartyPluginIT {
 
     @BeforeAll
     void distributionFeedAndApi() throws Exception {
+        System.out.println("ThirdPartyPluginIT: random plugin name " + pluginName);
         work = Files.createTempDirectory("cybexp-thirdparty-it");
         server = LoopbackFeedServer.start();
         feed = server.feed("/indicators.txt").serve("# indicators\na.example\nb.example\nc.example\n", TEXT);
@@ -80,9 +77,16 @@ class ThirdPartyPluginIT {
         }
     }
 
+    /** One scenario: each step builds on the one before, so they run as one test, never in a fixed order of tests. */
     @Test
-    @Order(1)
-    void aGeneratedProjectBuildsIntoABundleThatNeedsOnlyTheApi() throws Exception {
+    void aPluginFromTheArchetypeIsBuiltDeployedReplacedAndRemoved() throws Exception {
+        aGeneratedProjectBuildsIntoABundleThatNeedsOnlyTheApi();
+        droppedIntoDeployWithItsCfgItDelivers();
+        aReplacedJarRunsTheNewCodeAndPostsNothingTwice();
+        aRemovedJarTakesItsInputAwayAndLeavesNothingBehind();
+    }
+
+    private void aGeneratedProjectBuildsIntoABundleThatNeedsOnlyTheApi() throws Exception {
         long began = System.nanoTime();
         PluginProject project = PluginProject.generate(new NestedMaven(work), work, pluginName);
         long generated = System.nanoTime();
@@ -109,9 +113,7 @@ class ThirdPartyPluginIT {
                 (System.nanoTime() - built) / 1_000_000);
     }
 
-    @Test
-    @Order(2)
-    void droppedIntoDeployWithItsCfgItDelivers() throws Exception {
+    private void droppedIntoDeployWithItsCfgItDelivers() throws Exception {
         Distribution.Result start = dist.cli("start");
         assertEquals(0, start.code(), start.toString());
 
@@ -128,9 +130,7 @@ class ThirdPartyPluginIT {
         assertEquals("3 records, 3 new", status.get("detail").asText());
     }
 
-    @Test
-    @Order(3)
-    void aReplacedJarRunsTheNewCodeAndPostsNothingTwice() throws Exception {
+    private void aReplacedJarRunsTheNewCodeAndPostsNothingTwice() throws Exception {
         feed.serve("a.example\nb.example\nc.example\nd.example\n", TEXT);
 
         deploy(v2);
@@ -142,9 +142,7 @@ class ThirdPartyPluginIT {
                 "each indicator posted once, across the update");
     }
 
-    @Test
-    @Order(4)
-    void aRemovedJarTakesItsInputAwayAndLeavesNothingBehind() throws Exception {
+    private void aRemovedJarTakesItsInputAwayAndLeavesNothingBehind() throws Exception {
         Files.delete(dist.home().resolve("deploy/" + pluginName + ".jar"));
 
         Await.until(30, "the input waits for its plugin",

@@ -1,6 +1,8 @@
 package org.cybexp.input.core.control;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 import org.cybexp.input.api.InputConfig;
 import org.osgi.annotation.versioning.ProviderType;
@@ -21,6 +23,16 @@ public interface InputRunner {
      * @return true if no thread of this input is running any more
      */
     boolean stop(StopMode mode, Duration timeout);
+
+    /**
+     * Moves the next fetch to now, or to the earliest time the rate limit (and any wait the server asked for)
+     * allows; a fetch in progress is left alone. A user's {@code fetch -n NAME}.
+     *
+     * @return when the next fetch starts, or empty if the runner is not started (or cannot fetch on demand)
+     */
+    default Optional<Instant> fetchNow() {
+        return Optional.empty();
+    }
 
     /** A snapshot of the input's state and counters. */
     InputStatus status();

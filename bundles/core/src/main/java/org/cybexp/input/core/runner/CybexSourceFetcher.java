@@ -112,6 +112,27 @@ public final class CybexSourceFetcher implements InputRunner {
         }
     }
 
+    @Override
+    public Optional<Instant> fetchNow() {
+        synchronized (lock) {
+            Instant now = services.clock().instant();
+            if (!active || closed) {
+                return Optional.empty();
+            }
+            if (current != null) {
+                return Optional.of(now); // one runs already
+            }
+            Instant at;
+            try {
+                at = firstRun(stores.state(), now);
+            } catch (IOException e) {
+                return Optional.ofNullable(nextRun);
+            }
+            schedule(at);
+            return Optional.of(at);
+        }
+    }
+
     /** Now, unless the rate limit since the last fetch start (or a wait the server asked for) says later. */
     private Instant firstRun(StateStore state, Instant now) {
         Instant first = now;

@@ -1,10 +1,14 @@
 package org.cybexp.input.manager.internal;
 
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
 import org.cybexp.input.manager.PluginManager;
+import org.cybexp.input.manager.StatusTable;
 import org.cybexp.input.manager.UnknownSelectionException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -43,24 +47,42 @@ public final class CybexCommands {
         return String.join("\n", manager.plugins()) + "\n";
     }
 
-    @Descriptor("show every input: state, counters, outbox depth, next run, last error")
+    @Descriptor("show every input as 'cybexp-input status' does: state, counters, delivery, detail, last error")
     public String status() {
-        return StatusTable.render(manager.status());
+        return StatusTable.render(ProcessHandle.current().pid(),
+                Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime()), manager.plugins(),
+                manager.status(), Instant.now());
     }
 
     @Descriptor("start inputs (all when no name is given)")
-    public String start(@Descriptor("input names") String... names) throws UnknownSelectionException {
-        return done("started", manager.start(List.of(), Arrays.asList(names)));
+    public String start(@Descriptor("input names") String... names) {
+        return selected("started", () -> manager.start(List.of(), Arrays.asList(names)));
     }
 
     @Descriptor("stop inputs gracefully; they stay stopped until started (all when no name is given)")
-    public String stop(@Descriptor("input names") String... names) throws UnknownSelectionException {
-        return done("stopped", manager.stop(List.of(), Arrays.asList(names)));
+    public String stop(@Descriptor("input names") String... names) {
+        return selected("stopped", () -> manager.stop(List.of(), Arrays.asList(names)));
     }
 
     @Descriptor("restart inputs with their current configuration (all when no name is given)")
-    public String restart(@Descriptor("input names") String... names) throws UnknownSelectionException {
-        return done("restarted", manager.restart(List.of(), Arrays.asList(names)));
+    public String restart(@Descriptor("input names") String... names) {
+        return selected("restarted", () -> manager.restart(List.of(), Arrays.asList(names)));
+    }
+
+    /** A selection the manager refuses is told as the CLI tells it, without the exception's class name. */
+    private static String selected(String verb, Selection selection) {
+        try {
+            return done(verb, selection.run());
+        } catch (UnknownSelectionException e) {
+            System.err.println("cybexp: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** A manager call that may refuse its selection. */
+    @FunctionalInterface
+    private interface Selection {
+        List<String> run() throws UnknownSelectionException;
     }
 
     @Descriptor("re-read every input configuration and apply what changed")

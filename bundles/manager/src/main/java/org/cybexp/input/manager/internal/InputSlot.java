@@ -17,6 +17,10 @@ final class InputSlot {
     Map<String, Object> appliedProperties;
     InputConfig config;
     InputRunner runner;
+    /** Whether {@link #runner} was started: it waits while its predecessor winds down. */
+    boolean runnerStarted;
+    /** The previous runner while it winds down (detached, stopped outside the manager's lock), or null. */
+    InputRunner stopping;
     /** Why there is no runner (when runner is null). */
     InputState idleState = InputState.STOPPED;
     /** The error behind INVALID_CONFIG, or the refused newer configuration while the old one runs. */
@@ -41,10 +45,22 @@ final class InputSlot {
             InputStatus live = runner.status();
             return configError == null ? live : live.with(live.state(), configError);
         }
+        if (stopping != null && idleState == InputState.STOPPED) {
+            InputStatus last = stopping.status();
+            return withDetail(last, "stopping" + (last.detail() == null || last.detail().isEmpty() ? ""
+                    : " (" + last.detail() + ")"));
+        }
         if (lastStatus != null && idleState == InputState.STOPPED) {
             return lastStatus.with(InputState.STOPPED, null);
         }
         InputStatus idle = InputStatus.idle(name, plugin, idleState, configError);
         return idleState == InputState.INVALID_CONFIG ? idle.with(idleState, configError) : idle;
+    }
+
+    private static InputStatus withDetail(InputStatus s, String detail) {
+        return new InputStatus(s.name(), s.plugin(), s.state(), detail, s.fetched(), s.duplicates(), s.malformed(),
+                s.delivered(), s.deadLettered(), s.outboxDepth(), s.fetchFailures(), s.consecutiveFailures(),
+                s.lastError(), s.lastErrorAt(), s.lastSuccess(), s.nextRun(), s.configError(), s.deadLetters(),
+                s.lastDelivery(), s.deliveryState(), s.deliveryRetryAt(), s.deliveryError());
     }
 }

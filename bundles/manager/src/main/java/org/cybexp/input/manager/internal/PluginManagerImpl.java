@@ -2,6 +2,7 @@ package org.cybexp.input.manager.internal;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -11,7 +12,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * The container's inputs: one per factory configuration {@code cybexp.source.<plugin>}, run while its plugin
  * service is present. Plugins come and go (whiteboard); configurations come, change and go (ConfigAdmin). A new
  * configuration is validated before the running input is replaced, so a bad edit never stops a good input.
+ *
+ * <p>One lock guards the slots, and it is never held while a runner winds down: an operation detaches the
+ * runners it stops under the lock and waits for them after releasing it ({@link StopQueue}), so {@code status}
+ * answers and {@code stopAll(true)} escalates while a graceful stop waits for a hung fetch.
  */
 @Component(service = {PluginManager.class, ConfigurationListener.class}, immediate = true)
 public final class PluginManagerImpl implements PluginManager, ConfigurationListener {
@@ -56,7 +63,7 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
     private static final Logger LOG = LoggerFactory.getLogger(PluginManagerImpl.class);
     private static final String FACTORY_FILTER = "(service.factoryPid=" + SourcePlugin.PID_PREFIX + "*)";
     /** How long a graceful stop may take before the input is stopped at once. */
-    static final Duration GRACEFUL_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration GRACEFUL_TIMEOUT = PluginManager.GRACEFUL_STOP;
     /** A removed plugin's classes must not run after its service is gone: stop its inputs at once. */
     static final Duration IMMEDIATE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -67,6 +74,8 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
     private final InputRunnerFactory runners;
     private final ConfigurationAdmin configAdmin;
     private boolean active;
+    /** The runners detached under the lock, waited for once it is released. Guarded by the lock. */
+    private final StopQueue stops = new StopQueue();
 
     /** The outboxes, for the delivery side of inputs that do not run (optional: status works without it). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -79,32 +88,25 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
         this.runners = runners;
         this.configAdmin = configAdmin;
         // Dynamic plugin references are bound after construction; each bind applies its inputs.
-        lock.lock();
-        try {
+        locked(() -> {
             active = true;
             reloadLocked();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Deactivate
     void deactivate() {
-        lock.lock();
-        try {
+        locked(() -> {
             active = false;
             closeAll(StopMode.GRACEFUL, GRACEFUL_TIMEOUT);
             slots.clear();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindPlugin(SourcePlugin plugin) {
         String name = plugin.name();
-        lock.lock();
-        try {
+        locked(() -> {
             SourcePlugin previous = plugins.put(name, plugin);
             LOG.info("source plugin '{}' is available{}", name, previous == null ? "" : " (replacing another)");
             if (active) {
@@ -113,15 +115,13 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
                     apply(slot, readProperties(slot.pid));
                 });
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     void unbindPlugin(SourcePlugin plugin) {
         String name = plugin.name();
-        lock.lock();
-        try {
+        // The stops are waited for before this returns: the plugin's classes must not run after its unbind.
+        locked(() -> {
             if (!plugins.remove(name, plugin)) {
                 return; // a newer service of the same name replaced it already
             }
@@ -131,9 +131,7 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
                 slot.idleState = InputState.PLUGIN_MISSING;
                 slot.lastStatus = null;
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -141,8 +139,7 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
         if (InputNames.pluginOf(event.getFactoryPid()) == null) {
             return;
         }
-        lock.lock();
-        try {
+        locked(() -> {
             if (!active) {
                 return;
             }
@@ -156,14 +153,12 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
                     apply(slotFor(event.getPid(), event.getFactoryPid(), properties), properties);
                 }
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public List<InputStatus> status() {
-        lock.lock();
+        lock.lock(); // held only for decisions, never across a wait: status answers while a stop waits
         try {
             List<InputStatus> out = new ArrayList<>();
             EventStore delivery = events;
@@ -217,37 +212,100 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
         });
     }
 
+    @Override
+    public Map<String, Instant> fetch(Collection<String> names) throws UnknownSelectionException {
+        Map<String, Instant> starts = new LinkedHashMap<>();
+        List<InputSlot> selected = lockedSelect(() -> select(List.of(), names));
+        for (InputSlot slot : selected) {
+            InputRunner runner = runnerOf(slot);
+            Optional<Instant> at = runner == null ? Optional.empty() : runner.fetchNow();
+            starts.put(slot.name, at.orElse(null));
+        }
+        return starts;
+    }
+
     /** Applies an action to every selected input under the lock; the whole selection is checked first. */
     private List<String> forEachSelected(Collection<String> pluginNames, Collection<String> names,
             Consumer<InputSlot> action) throws UnknownSelectionException {
-        lock.lock();
-        try {
+        return lockedSelect(() -> {
             List<InputSlot> selected = select(pluginNames, names);
             selected.forEach(action);
             return namesOf(selected);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public void reload() {
-        lock.lock();
-        try {
+        locked(() -> {
             if (active) {
                 reloadLocked();
+            }
+        });
+    }
+
+    @Override
+    public void stopAll(boolean immediate) {
+        if (immediate) {
+            // Escalate first, without the lock: stops other threads are waiting for end now.
+            stops.escalate(IMMEDIATE_TIMEOUT);
+        }
+        locked(() -> closeAll(immediate ? StopMode.IMMEDIATE : StopMode.GRACEFUL,
+                immediate ? IMMEDIATE_TIMEOUT : GRACEFUL_TIMEOUT));
+    }
+
+    // ---- the lock: held for decisions, released for the waits
+
+    /** Runs an action under the lock, then waits (without it) for the runners the action stopped. */
+    private void locked(Runnable action) {
+        StopQueue.Batch batch;
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            batch = stops.drain();
+            lock.unlock();
+        }
+        batch.await(this::stopped);
+    }
+
+    private <T> T lockedSelect(SelectionAction<T> action) throws UnknownSelectionException {
+        StopQueue.Batch batch;
+        T result;
+        lock.lock();
+        try {
+            result = action.run();
+        } finally {
+            batch = stops.drain();
+            lock.unlock();
+        }
+        batch.await(this::stopped);
+        return result;
+    }
+
+    /** An action under the lock that may refuse its selection. */
+    @FunctionalInterface
+    private interface SelectionAction<T> {
+        T run() throws UnknownSelectionException;
+    }
+
+    /** A detached runner has ended: keep its last counters and start the slot's successor, if one waits. */
+    private void stopped(InputSlot slot, InputRunner runner) {
+        lock.lock();
+        try {
+            if (slot.stopping == runner) {
+                slot.stopping = null;
+                slot.lastStatus = runner.status();
+                startDeferred(slot);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    @Override
-    public void stopAll(boolean immediate) {
+    private InputRunner runnerOf(InputSlot slot) {
         lock.lock();
         try {
-            closeAll(immediate ? StopMode.IMMEDIATE : StopMode.GRACEFUL,
-                    immediate ? IMMEDIATE_TIMEOUT : GRACEFUL_TIMEOUT);
+            return slot.runner;
         } finally {
             lock.unlock();
         }
@@ -317,33 +375,45 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
         }
         InputRunner runner = runners.create(config, input);
         slot.runner = runner;
+        slot.runnerStarted = false;
         slot.appliedProperties = properties;
-        runner.start();
+        startDeferred(slot);
         LOG.info("input '{}' ({}) started from {}", config.name(), slot.plugin,
                 InputNames.origin(slot.pid, properties));
+    }
+
+    /** Starts the slot's runner unless its predecessor is still winding down (then its end starts it). */
+    private void startDeferred(InputSlot slot) {
+        if (slot.runner != null && !slot.runnerStarted && slot.stopping == null) {
+            slot.runnerStarted = true;
+            slot.runner.start();
+        }
     }
 
     private void refuse(InputSlot slot, Map<String, Object> properties, Exception e) {
         String reason = e instanceof InvalidConfigException ? e.getMessage()
                 : "the plugin failed to open the input: " + e;
         String origin = InputNames.origin(slot.pid, properties);
+        // The reason (it starts with the key) comes first, so a table that cuts long errors keeps it.
         if (slot.running()) {
-            slot.configError = "new configuration in " + origin + " refused (" + reason
-                    + "); the previous one keeps running";
+            slot.configError = reason + " (new configuration in " + origin
+                    + " refused; the previous one keeps running)";
             LOG.error("input '{}': {}", slot.name, slot.configError);
         } else {
             slot.name = nameFrom(slot.pid, properties);
             slot.idleState = InputState.INVALID_CONFIG;
-            slot.configError = "invalid configuration in " + origin + ": " + reason;
+            slot.configError = reason + " (invalid configuration in " + origin + ")";
             LOG.error("input '{}': {}", slot.name, slot.configError);
         }
     }
 
     private void requireUniqueName(InputSlot slot, String name) throws InvalidConfigException {
+        // Names that differ only in case are one name: their folders would collide on a case-insensitive disk.
         for (InputSlot other : slots.values()) {
-            if (other != slot && name.equals(other.name)
+            if (other != slot && name.toLowerCase(Locale.ROOT).equals(other.name.toLowerCase(Locale.ROOT))
                     && (other.running() || other.idleState != InputState.INVALID_CONFIG)) {
-                throw new InvalidConfigException("name", "'" + name + "' is already used by another input");
+                throw new InvalidConfigException("name", "'" + name + "' is already used by another input"
+                        + (name.equals(other.name) ? "" : " ('" + other.name + "': names must differ in more than case)"));
             }
         }
     }
@@ -363,24 +433,25 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
     }
 
     private void closeAll(StopMode mode, Duration timeout) {
-        // Ask every input to stop first, so they wind down in parallel, then wait for each.
-        slots.values().stream().filter(InputSlot::running).forEach(s -> s.runner.stop(mode, Duration.ZERO));
         slots.values().forEach(slot -> closeRunner(slot, mode, timeout));
     }
 
+    /** Detaches the slot's runner and asks it to stop; the wait for its end happens once the lock is released. */
     private void closeRunner(InputSlot slot, StopMode mode, Duration timeout) {
         InputRunner runner = slot.runner;
         if (runner == null) {
             return;
         }
-        if (!runner.stop(mode, timeout)) {
-            LOG.warn("input '{}' did not stop within {} s: stopping it now", slot.name, timeout.toSeconds());
-        }
-        slot.lastStatus = runner.status();
-        runner.close();
         slot.runner = null;
         slot.appliedProperties = null;
         slot.idleState = InputState.STOPPED;
+        slot.lastStatus = runner.status();
+        if (slot.runnerStarted) {
+            slot.stopping = runner;
+            stops.add(slot, runner, mode, timeout);
+        } else {
+            runner.close(); // never started: nothing to wait for
+        }
     }
 
     private static void closeQuietly(SourceInput input) {

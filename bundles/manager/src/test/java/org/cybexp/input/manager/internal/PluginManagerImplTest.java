@@ -121,6 +121,20 @@ class PluginManagerImplTest {
     }
 
     @Test
+    void namesThatDifferOnlyInCaseAreOneName() {
+        manager.bindPlugin(openphish);
+        configs.put("openphish", "a", Map.of("orgid", "org1", "url", "http://127.0.0.1/a", "name", "canary"));
+        configs.put("openphish", "b", Map.of("orgid", "org1", "url", "http://127.0.0.1/b", "name", "Canary"));
+
+        InputStatus refused = manager.status().stream().filter(s -> s.name().equals("Canary")).findFirst()
+                .orElseThrow();
+        assertEquals(InputState.INVALID_CONFIG, refused.state());
+        assertTrue(refused.configError().startsWith("name: 'Canary' is already used by another input ('canary'"),
+                refused.configError());
+        assertEquals(1, core.live("canary").size());
+    }
+
+    @Test
     void stopStartAndRestartSelectByNameOrPlugin() throws Exception {
         manager.bindPlugin(openphish);
         manager.bindPlugin(new RecordingRunners.UrlPlugin("phishtank"));
