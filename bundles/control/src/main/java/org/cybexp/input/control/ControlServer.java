@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.Optional;
 
 import org.cybexp.input.core.control.DeadLetterStore;
+import org.cybexp.input.core.files.DataFolder;
 import org.cybexp.input.manager.PluginManager;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
