@@ -63,6 +63,21 @@ final class StopAfterEmits implements SourceInput {
         }
 
         @Override
+        public java.util.concurrent.CompletionStage<org.cybexp.input.api.EmitResult> emitDurably(Event event) {
+            return ctx.emitDurably(event);
+        }
+
+        @Override
+        public boolean accepting() {
+            return ctx.accepting();
+        }
+
+        @Override
+        public org.cybexp.input.api.Network network() {
+            return ctx.network();
+        }
+
+        @Override
         public InputConfig config() {
             return ctx.config();
         }
