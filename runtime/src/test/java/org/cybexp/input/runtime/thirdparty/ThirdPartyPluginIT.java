@@ -1,14 +1,24 @@
 package org.cybexp.input.runtime.thirdparty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
@@ -41,6 +51,7 @@ class ThirdPartyPluginIT {
 
     private static final String TOKEN = "thirdparty-it-token-5b1c";
     private static final String INPUT = "thirdparty";
+    private static final String LISTENER = "lines";
     private static final String TEXT = "text/plain";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,6 +66,7 @@ class ThirdPartyPluginIT {
     private Distribution dist;
     private Path v1;
     private Path v2;
+    private int listenerPort;
 
     @BeforeAll
     void distributionFeedAndApi() throws Exception {
@@ -94,8 +106,9 @@ class ThirdPartyPluginIT {
             assertEquals(PluginProject.GROUP_ID + "." + pluginName,
                     manifest.getMainAttributes().getValue("Bundle-SymbolicName"));
             String imports = manifest.getMainAttributes().getValue("Import-Package");
-            for (String pkg : imports.split(",(?=[a-z])")) {
-                assertTrue(pkg.startsWith("java.") || pkg.startsWith("org.cybexp.input.api;"), imports);
+            for (String pkg : imports.split(",(?=[a-z])")) { // the JRE's (TLS for the listener) and the API
+                assertTrue(pkg.startsWith("java.") || pkg.equals("javax.net.ssl")
+                        || pkg.startsWith("org.cybexp.input.api;"), imports);
             }
         }
 
@@ -119,8 +132,8 @@ class ThirdPartyPluginIT {
         Files.writeString(dist.home().resolve("etc/cybexp.source." + pluginName + "-" + INPUT + ".cfg"),
                 "orgid = it-org\nurl = " + feed.uri() + "\nperiod = 3600\nmin_interval = 0\n");
 
-        Await.until(60, "three indicators posted", () -> raw.lines().size() >= 3);
-        assertEquals(List.of("a.example", "b.example", "c.example"), sorted(raw.lines()));
+        Await.until(60, "three indicators posted", () -> lines(INPUT).size() >= 3);
+        assertEquals(List.of("a.example", "b.example", "c.example"), sorted(lines(INPUT)));
         assertEquals(INPUT, raw.posts().get(0).fields().get("name"));
         assertEquals(pluginName + "-feed", raw.posts().get(0).fields().get("typetag"));
         JsonNode status = status();
@@ -128,22 +141,92 @@ class ThirdPartyPluginIT {
         assertEquals("3 records, 3 new", status.get("detail").asText());
     }
 
+    /**
+     * The listener lifecycle: a port-bound input whose {@code .cfg} is edited keeps receiving, because the
+     * container closes the old instance (its port released) before the new one binds the same port. A sender
+     * keeps sending through the edit, reconnecting when its connection is closed; every line it got an
+     * {@code OK} for arrives at /raw, with the typetag of the instance that acknowledged it.
+     */
     @Test
     @Order(3)
+    void aListenerKeepsReceivingWhileItsConfigurationIsEdited() throws Exception {
+        listenerPort = freeLoopbackPort();
+        Path cfg = dist.home().resolve("etc/cybexp.source." + pluginName + "_listen-" + LISTENER + ".cfg");
+        configure(cfg, listenerConfig("lines-v1"));
+        Await.until(60, "the listener bound its port",
+                () -> detail(LISTENER).startsWith("listening on 127.0.0.1:" + listenerPort));
+        // What makes this test meaningful: while an instance listens, no other can bind its port.
+        try (ServerSocket second = new ServerSocket()) {
+            assertThrows(BindException.class, () -> second.bind(loopback(listenerPort)));
+        }
+
+        List<LineSender.Ack> acks;
+        int editedOn;
+        try (LineSender sender = new LineSender(listenerPort)) {
+            Await.until(30, "lines acknowledged before the edit", () -> sender.acks().size() >= 20);
+            editedOn = sender.connection();
+            configure(cfg, listenerConfig("lines-v2"));
+            Await.until(60, "lines acknowledged by the edited input",
+                    () -> sender.acks().stream().filter(ack -> ack.connection() > editedOn).count() >= 20);
+            sender.close();
+            assertEquals(null, sender.unexpected());
+            acks = sender.acks();
+            report(acks, sender, editedOn);
+        }
+
+        List<String> acked = acks.stream().map(LineSender.Ack::line).toList();
+        Await.until(60, "every acknowledged line posted", () -> lines(LISTENER).containsAll(acked));
+        Map<String, Set<String>> typetags = new HashMap<>();
+        raw.posts().stream().filter(post -> LISTENER.equals(post.fields().get("name"))).forEach(post ->
+                typetags.computeIfAbsent(post.fileText(), line -> new HashSet<>()).add(post.fields().get("typetag")));
+        for (LineSender.Ack ack : acks) {
+            String expected = ack.connection() > editedOn ? "lines-v2" : "lines-v1";
+            assertTrue(typetags.get(ack.line()).contains(expected), ack + " posted as " + typetags.get(ack.line()));
+        }
+        JsonNode listener = status(LISTENER);
+        assertEquals("RUNNING", listener.path("state").asText(), listener.toString());
+        assertEquals(0, listener.path("fetch_failures").asLong(), "the edited input bound its port: " + listener);
+        assertTrue(listener.path("last_error").isNull(), listener.toString());
+        assertFalse(daemonLog().contains("cannot listen on"), "no bind failure logged");
+    }
+
+    /** Prints how long the listener answered nobody during the edit, and how the sender fared. */
+    private static void report(List<LineSender.Ack> acks, LineSender sender, int editedOn) {
+        long lastOld = acks.stream().filter(a -> a.connection() <= editedOn).mapToLong(LineSender.Ack::nanos)
+                .max().orElseThrow();
+        long firstNew = acks.stream().filter(a -> a.connection() > editedOn).mapToLong(LineSender.Ack::nanos)
+                .min().orElseThrow();
+        long closed = sender.closed().stream().filter(c -> c.connection() == editedOn)
+                .mapToLong(LineSender.Closed::nanos).findFirst().orElseThrow();
+        System.out.printf("ThirdPartyPluginIT: listener edit: no answer for %d ms (last OK of the old input to the "
+                + "first OK of the new one; %d ms from the close of the old connection), %d refused connects, "
+                + "%d BUSY, %d lines acknowledged on %d connections%n", (firstNew - lastOld) / 1_000_000,
+                (firstNew - closed) / 1_000_000, sender.refusedConnects(), sender.busyAnswers(), acks.size(),
+                sender.connection());
+    }
+
+    @Test
+    @Order(4)
     void aReplacedJarRunsTheNewCodeAndPostsNothingTwice() throws Exception {
         feed.serve("a.example\nb.example\nc.example\nd.example\n", TEXT);
 
         deploy(v2);
 
         Await.until(60, "the new version fetched", () -> status().get("detail").asText().startsWith("v2: "));
-        Await.until(30, "the new indicator posted", () -> raw.lines().contains("d.example"));
+        Await.until(60, "the listener runs the new version on its port", () -> {
+            JsonNode listener = status(LISTENER);
+            return "RUNNING".equals(listener.path("state").asText())
+                    && listener.path("detail").asText().startsWith("listening on 127.0.0.1:" + listenerPort);
+        });
+        assertEquals(0, status(LISTENER).path("fetch_failures").asLong(), "the listener bound its port again");
+        Await.until(30, "the new indicator posted", () -> lines(INPUT).contains("d.example"));
         assertEquals("v2: 4 records, 1 new", status().get("detail").asText());
-        assertEquals(List.of("a.example", "b.example", "c.example", "d.example"), sorted(raw.lines()),
+        assertEquals(List.of("a.example", "b.example", "c.example", "d.example"), sorted(lines(INPUT)),
                 "each indicator posted once, across the update");
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aRemovedJarTakesItsInputAwayAndLeavesNothingBehind() throws Exception {
         Files.delete(dist.home().resolve("deploy/" + pluginName + ".jar"));
 
@@ -153,10 +236,40 @@ class ThirdPartyPluginIT {
         String pluginPackage = PluginProject.GROUP_ID + "." + pluginName;
         Await.within(15).alias("no instance of the plugin's classes after a full GC")
                 .untilAsserted(() -> assertEquals(List.of(), liveInstances(pid, pluginPackage)));
-        assertEquals(4, raw.lines().size(), "nothing more posted");
+        assertEquals(4, lines(INPUT).size(), "nothing more posted");
     }
 
     // ---- helpers
+
+    private String listenerConfig(String typetag) {
+        return "orgid = it-org\ntypetag = " + typetag + "\nhost = 127.0.0.1\nport = " + listenerPort + "\n";
+    }
+
+    /** Writes a .cfg as an editor that saves atomically does: FileInstall never sees half a file. */
+    private void configure(Path cfg, String content) throws IOException {
+        Path staged = Files.writeString(work.resolve("staged.cfg"), content);
+        Files.move(staged, cfg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private String detail(String input) throws Exception {
+        return status(input).path("detail").asText();
+    }
+
+    private String daemonLog() throws IOException {
+        Path log = dist.home().resolve("log/cybexp-input.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    private static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(loopback(0));
+            return probe.getLocalPort();
+        }
+    }
 
     /** Installs or updates the plugin the way an operator does: the jar appears in deploy/ at once, whole. */
     private void deploy(Path jar) throws IOException {
@@ -165,16 +278,27 @@ class ThirdPartyPluginIT {
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** This test's input in {@code status --json}. */
+    /** The polling input in {@code status --json}. */
     private JsonNode status() throws Exception {
+        return status(INPUT);
+    }
+
+    /** An input in {@code status --json}. */
+    private JsonNode status(String name) throws Exception {
         Distribution.Result status = dist.cli("status", "--json");
         assertEquals(0, status.code(), status.toString());
         for (JsonNode input : JSON.readTree(status.out()).path("inputs")) {
-            if (INPUT.equals(input.path("name").asText())) {
+            if (name.equals(input.path("name").asText())) {
                 return input;
             }
         }
-        throw new AssertionError("no input " + INPUT + " in " + status.out());
+        throw new AssertionError("no input " + name + " in " + status.out());
+    }
+
+    /** The lines posted to /raw by one input. */
+    private List<String> lines(String input) {
+        return raw.posts().stream().filter(post -> input.equals(post.fields().get("name")))
+                .flatMap(post -> post.fileText().lines()).toList();
     }
 
     /** The lines of the daemon's class histogram (live objects, after a full GC) naming a package. */
