@@ -17,6 +17,7 @@ import org.cybexp.input.api.Event;
 import org.cybexp.input.api.FetchContext;
 import org.cybexp.input.api.HttpAccess;
 import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.api.Network;
 import org.cybexp.input.api.PersistentState;
 import org.cybexp.input.api.StopRequestedException;
 import org.cybexp.input.core.fetch.FetchCounters;
@@ -75,17 +76,18 @@ public final class InMemoryFetchContext implements FetchContext {
     /**
      * @param contexts builds the core's context of the call with the given HTTP access provider
      * @param http the HTTP access of a call, over the given client pool
+     * @param network the input's network settings, as the container gives them to every call
      */
     InMemoryFetchContext(InMemoryInputStore store, FetchCounters counters,
-            Function<HttpAccessProvider, InputFetchContext> contexts, HttpOverPool http) {
+            Function<HttpAccessProvider, InputFetchContext> contexts, HttpOverPool http, Network network) {
         this.store = store;
         this.counters = counters;
         this.httpClients = LoopbackHttpAccess.newClients();
         FetchResources[] handed = new FetchResources[1];
-        this.call = contexts.apply((staged, callResources) -> {
+        this.call = contexts.apply(HttpAccessProvider.of(network, (staged, callResources) -> {
             handed[0] = callResources;
             return http.forCall(httpClients, staged, callResources);
-        });
+        }));
         // The core makes a call's HTTP access on first use and hands it the call's resources: asking for it
         // now gives the kit those resources too (for openResources()); no connection is made before a request.
         this.http = call.http();
@@ -130,11 +132,6 @@ public final class InMemoryFetchContext implements FetchContext {
     }
 
     @Override
-    public org.cybexp.input.api.Network network() {
-        throw new UnsupportedOperationException("network() lands with the TLS branch");
-    }
-
-    @Override
     public boolean accepting() {
         return call.accepting();
     }
@@ -157,6 +154,15 @@ public final class InMemoryFetchContext implements FetchContext {
     @Override
     public HttpAccess http() {
         return http;
+    }
+
+    /**
+     * The container's network settings of the input: its TLS contexts, proxy and User-Agent. Unlike
+     * {@link #http()} they do not keep a plugin on loopback: a test points the plugin at loopback servers.
+     */
+    @Override
+    public Network network() {
+        return call.network();
     }
 
     @Override

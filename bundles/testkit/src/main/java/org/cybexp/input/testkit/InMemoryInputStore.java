@@ -19,6 +19,7 @@ import java.util.Set;
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
+import org.cybexp.input.api.Network;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.SourcePlugin;
 import org.cybexp.input.core.config.CoreInputSettings;
@@ -26,6 +27,7 @@ import org.cybexp.input.core.fetch.BatchCommit;
 import org.cybexp.input.core.fetch.FetchCounters;
 import org.cybexp.input.core.fetch.InputFetchContext;
 import org.cybexp.input.core.http.InputHttpSettings;
+import org.cybexp.input.core.network.InputNetwork;
 import org.cybexp.input.core.store.DataDirectory;
 import org.cybexp.input.core.store.DedupKey;
 import org.cybexp.input.core.store.DedupStore;
@@ -68,6 +70,8 @@ public final class InMemoryInputStore {
     private String progress = "";
     private StateStore state;
     private DedupStore dedup;
+    private InputConfig networkConfig;
+    private Network network;
 
     private InMemoryInputStore(Builder builder, InputConfig config) {
         this.plugin = builder.plugin;
@@ -133,7 +137,17 @@ public final class InMemoryInputStore {
         return new InMemoryFetchContext(this, counters,
                 provider -> new InputFetchContext(current, outbox, callDedup, callState, counters, clock, provider,
                         maxBatchEvents, maxBatchBytes),
-                (clients, staged, resources) -> new LoopbackHttpAccess(clients, http, staged, resources, clock));
+                (clients, staged, resources) -> new LoopbackHttpAccess(clients, http, staged, resources, clock),
+                network(current));
+    }
+
+    /** The input's network settings: one per configuration, as the container keeps one per running input. */
+    private synchronized Network network(InputConfig current) {
+        if (networkConfig != current) {
+            network = new InputNetwork(httpSettings(current), CoreInputSettings.orDefaults(current).tls());
+            networkConfig = current;
+        }
+        return network;
     }
 
     /**

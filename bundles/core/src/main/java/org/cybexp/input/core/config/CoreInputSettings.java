@@ -1,5 +1,6 @@
 package org.cybexp.input.core.config;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -8,8 +9,11 @@ import java.time.Duration;
 
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
+import org.cybexp.input.core.http.ClientTls;
 import org.cybexp.input.core.http.HttpClientSettings;
 import org.cybexp.input.core.http.InputHttpSettings;
+import org.cybexp.input.core.network.ServerTlsSettings;
+import org.cybexp.input.core.tls.PemTrust;
 
 /**
  * The keys of an input that the core itself uses (rate limit, timeouts, dedup retention, HTTP client), read
@@ -19,9 +23,10 @@ import org.cybexp.input.core.http.InputHttpSettings;
  * @param fetchTimeout how long a polling fetch may run before it is interrupted
  * @param dedupTtlDays how many days a dedup key is kept after it was last seen
  * @param http the input's HTTP client settings, User-Agent and timeout
+ * @param tls the input's server TLS settings, for listeners
  */
 public record CoreInputSettings(Duration minInterval, Duration fetchTimeout, int dedupTtlDays,
-        InputHttpSettings http) {
+        InputHttpSettings http, ServerTlsSettings tls) {
 
     public static final String DEFAULT_USER_AGENT = "cybexp-input/0.1 (+https://github.com/CYBEX-P)";
 
@@ -35,7 +40,8 @@ public record CoreInputSettings(Duration minInterval, Duration fetchTimeout, int
                         new HttpClientSettings(config.getBoolean("verify_tls", true), caFile(config), proxy(config),
                                 clientCert(config), config.getString("client_cert_password", "")),
                         config.getString("user_agent", DEFAULT_USER_AGENT),
-                        Duration.ofSeconds(seconds(config, "http_timeout", 60, 1))));
+                        Duration.ofSeconds(seconds(config, "http_timeout", 60, 1))),
+                ServerTlsSettings.of(config));
     }
 
     /** The settings of a configuration known to be valid; defaults where it is not. */
@@ -44,7 +50,7 @@ public record CoreInputSettings(Duration minInterval, Duration fetchTimeout, int
             return of(config);
         } catch (InvalidConfigException e) {
             return new CoreInputSettings(Duration.ofSeconds(60), Duration.ofHours(1), 180, new InputHttpSettings(
-                    HttpClientSettings.DEFAULT, DEFAULT_USER_AGENT, Duration.ofSeconds(60)));
+                    HttpClientSettings.DEFAULT, DEFAULT_USER_AGENT, Duration.ofSeconds(60)), ServerTlsSettings.NONE);
         }
     }
 
@@ -62,6 +68,13 @@ public record CoreInputSettings(Duration minInterval, Duration fetchTimeout, int
         if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
             throw new InvalidConfigException("ca_file", "'" + path + "' is not a readable PEM file");
         }
+        if (!path.isEmpty()) {
+            try {
+                PemTrust.certificates(Path.of(path));
+            } catch (IOException e) {
+                throw new InvalidConfigException("ca_file", e.getMessage());
+            }
+        }
         return path;
     }
 
@@ -69,6 +82,14 @@ public record CoreInputSettings(Duration minInterval, Duration fetchTimeout, int
         String path = config.getString("client_cert", "");
         if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
             throw new InvalidConfigException("client_cert", "'" + path + "' is not a readable PKCS#12 file");
+        }
+        if (!path.isEmpty()) {
+            try {
+                ClientTls.clientKey(Path.of(path), config.getString("client_cert_password", ""));
+            } catch (IOException e) {
+                throw new InvalidConfigException("client_cert", "'" + path + "' is not a PKCS#12 file that"
+                        + " client_cert_password opens");
+            }
         }
         return path;
     }

@@ -19,6 +19,7 @@ import org.cybexp.input.api.Event;
 import org.cybexp.input.api.FetchContext;
 import org.cybexp.input.api.HttpAccess;
 import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.api.Network;
 import org.cybexp.input.api.PersistentState;
 import org.cybexp.input.api.StopRequestedException;
 import org.cybexp.input.core.control.EventStore;
@@ -183,11 +184,6 @@ public final class InputFetchContext implements FetchContext {
     }
 
     @Override
-    public org.cybexp.input.api.Network network() {
-        throw new UnsupportedOperationException("network() lands with the TLS branch");
-    }
-
-    @Override
     public boolean accepting() {
         return !stop.requested() && events.accepting(config.name());
     }
@@ -293,6 +289,11 @@ public final class InputFetchContext implements FetchContext {
             http = httpProvider.forCall(state, resources);
         }
         return http;
+    }
+
+    @Override
+    public Network network() {
+        return httpProvider.network();
     }
 
     @Override

@@ -19,8 +19,10 @@ import org.cybexp.input.core.control.InputStatus;
 import org.cybexp.input.core.control.StopMode;
 import org.cybexp.input.core.fetch.BatchCommit;
 import org.cybexp.input.core.fetch.FetchCounters;
+import org.cybexp.input.core.fetch.HttpAccessProvider;
 import org.cybexp.input.core.fetch.InputFetchContext;
 import org.cybexp.input.core.http.InputHttpAccess;
+import org.cybexp.input.core.network.InputNetwork;
 import org.cybexp.input.core.store.StateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,8 @@ public final class CybexSourceFetcher implements InputRunner {
     private final Duration minInterval;
     private final InputStores stores;
     private final Backoff backoff;
+    /** One per configuration, so a listener's TLS context is built once, not at every reconnect. */
+    private final InputNetwork network;
     private final FetchCounters counters = new FetchCounters();
     private final Object lock = new Object();
 
@@ -79,6 +83,7 @@ public final class CybexSourceFetcher implements InputRunner {
                 ? Duration.ZERO : settings.minInterval();
         this.stores = new InputStores(services.dataDir(), config.name(), settings.dedupTtlDays(), services.clock());
         this.backoff = new Backoff(services.random());
+        this.network = new InputNetwork(settings.http(), settings.tls());
     }
 
     @Override
@@ -196,8 +201,8 @@ public final class CybexSourceFetcher implements InputRunner {
             }
             state.commit(LAST_START, Long.toString(call.start.toEpochMilli()));
             ctx = new InputFetchContext(config, services.events(), stores.dedup(), state, counters,
-                    services.clock(), (staged, resources) -> new InputHttpAccess(services.http(), settings.http(),
-                            staged, resources, services.clock()));
+                    services.clock(), HttpAccessProvider.of(network, (staged, resources) -> new InputHttpAccess(
+                            services.http(), settings.http(), staged, resources, services.clock())));
         } catch (IOException e) {
             return new IOException("cannot open the state of the input: " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package org.cybexp.input.core.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.api.Network;
 import org.cybexp.input.api.StopRequestedException;
+import org.cybexp.input.core.http.HttpClientSettings;
+import org.cybexp.input.core.http.InputHttpSettings;
+import org.cybexp.input.core.network.InputNetwork;
+import org.cybexp.input.core.network.ServerTlsSettings;
 import org.cybexp.input.core.store.DedupStore;
 import org.cybexp.input.core.store.StateStore;
 import org.cybexp.input.core.testing.Configs;
@@ -31,6 +37,9 @@ class InputFetchContextTest {
 
     @TempDir
     Path dir;
+
+    private static final Network NETWORK = new InputNetwork(new InputHttpSettings(HttpClientSettings.DEFAULT,
+            "ua-test/1", Duration.ofSeconds(10)), ServerTlsSettings.NONE);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2024-01-01T00:00:00Z"));
     private final InputConfig config = Configs.input("feed", 60);
@@ -59,13 +68,20 @@ class InputFetchContextTest {
     }
 
     private InputFetchContext context() {
-        return new InputFetchContext(config, outbox, dedup, state, counters, clock, (s, r) -> {
-            throw new AssertionError("no HTTP here");
-        });
+        return new InputFetchContext(config, outbox, dedup, state, counters, clock,
+                HttpAccessProvider.of(NETWORK, (s, r) -> {
+                    throw new AssertionError("no HTTP here");
+                }));
     }
 
     private static Event event(String text, String... keys) {
         return Event.ofText(text, "text/plain").withDedupKeys(List.of(keys));
+    }
+
+    @Test
+    void theNetworkIsTheProvidersOneForEveryCall() {
+        assertSame(NETWORK, context().network());
+        assertSame(context().network(), context().network());
     }
 
     @Test

@@ -1,13 +1,8 @@
 package org.cybexp.input.delivery.sink;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 
 import javax.net.ssl.SSLContext;
 
@@ -17,6 +12,7 @@ import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.client5.http.ssl.TrustAllStrategy;
 import org.apache.hc.core5.ssl.SSLContexts;
+import org.cybexp.input.core.tls.PemTrust;
 
 /** The TLS settings of the API client: the JVM's trust store, a given CA file, or (for test servers) none. */
 final class TlsStrategies {
@@ -31,23 +27,18 @@ final class TlsStrategies {
                     .setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
                     .setHostnameVerifier(NoopHostnameVerifier.INSTANCE).buildClassic();
         }
-        SSLContext context = caFile == null ? SSLContexts.createSystemDefault()
-                : SSLContexts.custom().loadTrustMaterial(trustStore(caFile), null).build();
+        SSLContext context = caFile == null ? SSLContexts.createSystemDefault() : trusting(caFile);
         return ClientTlsStrategyBuilder.create().setSslContext(context).buildClassic();
     }
 
-    private static KeyStore trustStore(Path caFile) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(caFile)) {
-            int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("ca" + i++, certificate);
-            }
-            if (i == 0) {
-                throw new GeneralSecurityException("no certificate in " + caFile);
-            }
+    /** Only the CAs of the file, read as the core reads every input's {@code ca_file}. */
+    private static SSLContext trusting(Path caFile) throws IOException, GeneralSecurityException {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, PemTrust.trustManagers(caFile), null);
+            return context;
+        } catch (IOException e) {
+            throw new IOException("ca_file " + e.getMessage(), e);
         }
-        return store;
     }
 }
