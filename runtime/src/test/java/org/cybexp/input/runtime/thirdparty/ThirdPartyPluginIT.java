@@ -43,7 +43,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * with a name never used before, build it with Maven, drop the bundle into {@code deploy/} of the running
  * distribution, add its {@code .cfg}, and see a loopback CYBEX-P {@code /raw} receive its events; then replace
  * the jar with a new version (the new code runs, nothing is posted twice) and delete it (the input is gone and
- * no instance of the plugin's classes survives in the daemon). The steps run in order on one daemon.
+ * no instance of the plugin's classes survives in the daemon). Between the two, the template's line listener
+ * keeps receiving while its configuration is edited. The steps run in order on one daemon.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -114,7 +115,7 @@ class ThirdPartyPluginIT {
 
         // Version 1.0.1: the author changes the status line, so the test can see which code runs.
         project.version("1.0.1");
-        project.edit(".*(?<!Stream)Input\\.java", "return records + \" records, \"",
+        project.edit(".*(?<!Stream|Listen)Input\\.java", "return records + \" records, \"",
                 "return \"v2: \" + records + \" records, \"");
         v2 = Files.copy(project.build(false), work.resolve("v2.jar"));
         System.out.printf("ThirdPartyPluginIT: generate %d ms, package with tests %d ms, package v2 %d ms%n",
@@ -145,7 +146,12 @@ class ThirdPartyPluginIT {
      * The listener lifecycle: a port-bound input whose {@code .cfg} is edited keeps receiving, because the
      * container closes the old instance (its port released) before the new one binds the same port. A sender
      * keeps sending through the edit, reconnecting when its connection is closed; every line it got an
-     * {@code OK} for arrives at /raw, with the typetag of the instance that acknowledged it.
+     * {@code OK} for arrives at /raw, with the typetag of the instance that acknowledged it. While an instance
+     * listens, a second bind of its port fails; so a new instance started while the old one still held the port
+     * would fail its fetch, which status ({@code fetch_failures}, {@code last_error}) and the log would show.
+     * (The old listener releases its port within a millisecond of the stop request, so a manager that started
+     * the new runner first could still win that race here: the manager's {@code InputLifecycleOrderTest} pins
+     * the order itself.)
      */
     @Test
     @Order(3)
