@@ -71,8 +71,8 @@ final class ${classPrefix}ListenInput implements SourceInput {
                 ctx.progress("listening on " + where + ", " + connections.status());
             }
             server.close(); // no new connections; the open ones answer what they read, then end
-            awaitEnd(acceptor, ctx);
             connections.stopReading();
+            awaitEnd(acceptor, ctx);
         } finally {
             drain(threads, connections);
         }
