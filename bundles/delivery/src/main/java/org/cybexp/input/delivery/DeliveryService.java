@@ -103,8 +103,11 @@ public final class DeliveryService implements EventStore {
         String timezone = input.timezone() == null ? "UTC" : input.timezone().getId();
         List<EventRecord> records = new ArrayList<>(events.size());
         for (Event event : events) {
-            records.add(EventRecord.of(input.name(), Objects.toString(input.orgid(), ""),
-                    Objects.toString(input.typetag(), ""), timezone, event.mediaType(), event.body()));
+            // an event's own fields (an upload's org and typetag) were checked by the core against the input's
+            records.add(EventRecord.of(event.name().orElse(input.name()),
+                    event.orgid().orElse(Objects.toString(input.orgid(), "")),
+                    event.typetag().orElse(Objects.toString(input.typetag(), "")),
+                    event.timezone().map(zone -> zone.getId()).orElse(timezone), event.mediaType(), event.body()));
         }
         DeliveryLoop loop = loopOf(input.name());
         loop.outbox().append(records, commit);

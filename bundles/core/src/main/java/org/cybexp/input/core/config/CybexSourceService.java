@@ -1,6 +1,7 @@
 package org.cybexp.input.core.config;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -10,25 +11,45 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.SourcePlugin;
 import org.cybexp.input.core.control.EventStore;
+import org.cybexp.input.core.fetch.DeliveryLink;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
-/** The {@link CybexSource} service: validates input configurations and stores events in the outbox. */
+/**
+ * The {@link CybexSource} service: validates input configurations and stores events in the outbox. The outbox
+ * is a dynamic reference, so that updating the delivery bundle does not restart this service and the manager
+ * that uses it.
+ */
 @Component(service = CybexSource.class)
 public final class CybexSourceService implements CybexSource {
 
+    /** How long a post waits for the outbox of a delivery bundle being updated. */
+    static final Duration DELIVERY_PATIENCE = Duration.ofSeconds(10);
+
     private final CommonConfigValidator validator;
-    private final EventStore events;
+    private final DeliveryLink events = new DeliveryLink(DELIVERY_PATIENCE);
 
     @Activate
-    public CybexSourceService(@Reference(name = "events") EventStore events) {
-        this(new CommonConfigValidator(new ValueReferences(System::getenv)), events);
+    public CybexSourceService() {
+        this(new CommonConfigValidator(new ValueReferences(System::getenv)));
     }
 
-    CybexSourceService(CommonConfigValidator validator, EventStore events) {
+    CybexSourceService(CommonConfigValidator validator) {
         this.validator = validator;
-        this.events = events;
+    }
+
+    @Reference(name = "events", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindEvents(EventStore store) {
+        events.bind(store);
+    }
+
+    void unbindEvents(EventStore store) {
+        events.unbind(store);
     }
 
     @Override

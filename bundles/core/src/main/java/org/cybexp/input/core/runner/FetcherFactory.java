@@ -1,6 +1,7 @@
 package org.cybexp.input.core.runner;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.core.control.InputRunner;
 import org.cybexp.input.core.control.InputRunnerFactory;
+import org.cybexp.input.core.fetch.DeliveryLink;
 import org.cybexp.input.core.http.SharedHttpClient;
 import org.cybexp.input.core.store.DataDirectory;
 import org.osgi.framework.BundleContext;
@@ -22,31 +24,58 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@link InputRunnerFactory} service: owns the timing thread and the shared HTTP clients, and creates a
  * {@link CybexSourceFetcher} per input. On deactivation it closes the runners still open, so no input thread
- * outlives the core bundle.
+ * outlives the core bundle. The outbox is a dynamic reference ({@link DeliveryLink}): updating the delivery
+ * bundle leaves this factory, its runners and the manager above it running.
  */
 @Component(service = InputRunnerFactory.class, immediate = true)
 public final class FetcherFactory implements InputRunnerFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(FetcherFactory.class);
 
+    /** How long an input starting its fetch waits for the outbox of a delivery bundle being updated. */
+    static final Duration DELIVERY_PATIENCE = Duration.ofSeconds(10);
+
     private final FetcherServices services;
     private final Set<CybexSourceFetcher> open = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final DeliveryLink events;
 
     @Activate
-    public FetcherFactory(@Reference(name = "events") EventStore events, BundleContext context) {
+    public FetcherFactory(BundleContext context) {
+        this(new DeliveryLink(DELIVERY_PATIENCE), context);
+    }
+
+    private FetcherFactory(DeliveryLink events, BundleContext context) {
         this(new FetcherServices(events, DataDirectory.resolve(context::getProperty), new SharedHttpClient(),
-                Clock.systemUTC(), timingThread(), () -> ThreadLocalRandom.current().nextDouble()));
+                Clock.systemUTC(), timingThread(), () -> ThreadLocalRandom.current().nextDouble()), events);
         LOG.info("input state kept under {}", services.dataDir().resolve("state"));
     }
 
+    @Reference(name = "events", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindEvents(EventStore store) {
+        events.bind(store);
+    }
+
+    void unbindEvents(EventStore store) {
+        events.unbind(store);
+    }
+
     FetcherFactory(FetcherServices services) {
+        this(services, null);
+    }
+
+    private FetcherFactory(FetcherServices services, DeliveryLink events) {
         this.services = services;
+        this.events = events;
     }
 
     private static ScheduledExecutorService timingThread() {

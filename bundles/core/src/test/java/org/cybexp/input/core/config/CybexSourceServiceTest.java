@@ -23,7 +23,8 @@ class CybexSourceServiceTest {
     void validatesAndPostsToTheOutbox() throws Exception {
         DirEventStore outbox = new DirEventStore(dir);
         CybexSourceService service = new CybexSourceService(
-                new CommonConfigValidator(new ValueReferences(name -> null)), outbox);
+                new CommonConfigValidator(new ValueReferences(name -> null)));
+        service.bindEvents(outbox);
         SourcePlugin plugin = new SourcePlugin() {
             @Override
             public String name() {

@@ -63,6 +63,11 @@ final class StopAfterEmits implements SourceInput {
         }
 
         @Override
+        public InputConfig config() {
+            return ctx.config();
+        }
+
+        @Override
         public java.util.concurrent.CompletionStage<org.cybexp.input.api.EmitResult> emitDurably(Event event) {
             return ctx.emitDurably(event);
         }
@@ -75,11 +80,6 @@ final class StopAfterEmits implements SourceInput {
         @Override
         public org.cybexp.input.api.Network network() {
             return ctx.network();
-        }
-
-        @Override
-        public InputConfig config() {
-            return ctx.config();
         }
 
         @Override
