@@ -98,7 +98,7 @@ public final class InputNetwork implements Network {
                     : PemTrust.trustManagers(Path.of(server.caFile()));
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(ServerKeys.of(server), clientCas, null);
-            return context;
+            return ClientAuthContext.of(context, server.clientAuth());
         } catch (InvalidConfigException e) {
             throw new SourceException(e.getMessage());
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package org.cybexp.input.core.network;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -27,7 +28,7 @@ final class ServerKeys {
 
     /** Protects the key only inside the in-memory store the JDK's key manager reads; not a secret. */
     private static final char[] IN_MEMORY = "in-memory".toCharArray();
-    private static final byte[] PROBE = "cybexp-input tls_key matches tls_cert".getBytes();
+    private static final byte[] PROBE = "cybexp-input tls_key matches tls_cert".getBytes(StandardCharsets.US_ASCII);
 
     private ServerKeys() {
     }

@@ -46,7 +46,7 @@ public final class PemTrust {
     }
 
     /** A key store holding the certificates of a PEM file as trusted entries. */
-    public static KeyStore keyStore(Path pemFile) throws IOException {
+    private static KeyStore keyStore(Path pemFile) throws IOException {
         List<X509Certificate> certificates = certificates(pemFile);
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());

@@ -159,6 +159,20 @@ class InputNetworkTest {
     }
 
     @Test
+    void needHoldsEvenForAListenerThatDoesNotApplyClientAuth() throws Exception {
+        Network network = network("tls_keystore", pki.serverP12().toString(), "tls_keystore_password", PASSWORD,
+                "tls_ca", pki.caPem().toString(), "tls_client_auth", "need");
+        try (LoopbackTlsServer server = new LoopbackTlsServer(network.serverTls(), ClientAuth.NONE)) {
+            assertThrows(IOException.class, () -> server.connect(pki.context(null), true));
+            assertTrue(server.nextOutcome().startsWith("failed"));
+        }
+        assertTrue(network.serverTls().createSSLEngine().getNeedClientAuth());
+        assertTrue(network.serverTls().getDefaultSSLParameters().getNeedClientAuth());
+        assertFalse(network("tls_keystore", pki.serverP12().toString(), "tls_keystore_password", PASSWORD)
+                .serverTls().getDefaultSSLParameters().getNeedClientAuth());
+    }
+
+    @Test
     void wantAcceptsAClientWithoutACertificate() throws Exception {
         Network network = network("tls_keystore", pki.serverP12().toString(), "tls_keystore_password", PASSWORD,
                 "tls_ca", pki.caPem().toString(), "tls_client_auth", "want");

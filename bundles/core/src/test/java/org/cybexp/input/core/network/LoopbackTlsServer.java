@@ -31,9 +31,10 @@ final class LoopbackTlsServer implements AutoCloseable {
     LoopbackTlsServer(SSLContext context, ClientAuth clientAuth) throws IOException {
         server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50,
                 InetAddress.getLoopbackAddress());
-        server.setNeedClientAuth(clientAuth == ClientAuth.NEED);
-        if (clientAuth == ClientAuth.WANT) {
-            server.setWantClientAuth(true);
+        switch (clientAuth) { // NONE leaves the context's default, as a listener that ignores clientAuth() does
+            case NEED -> server.setNeedClientAuth(true);
+            case WANT -> server.setWantClientAuth(true);
+            case NONE -> { }
         }
         Thread acceptor = new Thread(this::serve, "test-tls-server");
         acceptor.setDaemon(true);

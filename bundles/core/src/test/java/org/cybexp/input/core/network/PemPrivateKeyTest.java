@@ -77,7 +77,8 @@ class PemPrivateKeyTest {
     void anEncryptedPkcs8KeyIsRefusedWithoutShowingIt() throws Exception {
         String pem = TestPki.pem("ENCRYPTED PRIVATE KEY", encrypted(rsa, "key-pass-42"));
 
-        InvalidConfigException refused = assertThrows(InvalidConfigException.class, () -> PemPrivateKey.read(file(pem)));
+        InvalidConfigException refused = assertThrows(InvalidConfigException.class,
+                () -> PemPrivateKey.read(file(pem)));
 
         assertEquals("tls_key", refused.key());
         assertTrue(refused.getMessage().contains("is encrypted"), refused.getMessage());
@@ -91,7 +92,8 @@ class PemPrivateKeyTest {
                 + "0123456789ABCDEF0123456789ABCDEF\n\n" + Base64.getMimeEncoder().encodeToString(pkcs1(rsa))
                 + "\n-----END RSA PRIVATE KEY-----\n";
 
-        InvalidConfigException refused = assertThrows(InvalidConfigException.class, () -> PemPrivateKey.read(file(pem)));
+        InvalidConfigException refused = assertThrows(InvalidConfigException.class,
+                () -> PemPrivateKey.read(file(pem)));
 
         assertTrue(refused.getMessage().startsWith("tls_key: '" + dir.resolve("key.pem") + "' is encrypted"),
                 refused.getMessage());

@@ -1,6 +1,9 @@
 package org.cybexp.input.source.websocket;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +22,7 @@ import jakarta.websocket.Session;
 
 import org.cybexp.input.api.FetchContext;
 import org.cybexp.input.api.HttpStatusException;
+import org.cybexp.input.api.Network;
 import org.cybexp.input.api.SourceException;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
@@ -54,18 +58,23 @@ final class WebSocketConnector {
      */
     Optional<WebSocketConnection> connect(Endpoint endpoint, FetchContext ctx)
             throws SourceException, InterruptedException {
+        Network network = ctx.network();
         ClientManager client = withBundleLoader(() -> ClientManager.createClient(JdkClientContainer.class.getName()));
         client.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT,
                 (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
         client.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE,
                 Math.max(MIN_INCOMING_BUFFER, settings.maxFrameBytes() + OVERSIZE_ROOM));
+        // Tyrus tunnels ws and wss through it with CONNECT; if the proxy cannot be used it then tries the JVM's
+        // proxies and a direct connection, which a network that requires the proxy refuses anyway.
+        network.proxy().ifPresent(proxy -> client.getProperties().put(ClientProperties.PROXY_URI, proxyUri(proxy)));
         if (settings.url().secure()) {
-            SslEngineConfigurator tls = new SslEngineConfigurator(
-                    TlsTrust.context(settings.verifyTls(), settings.caFile()), true, false, false);
-            tls.setHostVerificationEnabled(settings.verifyTls());
+            // the container's context: ca_file or the JVM's CAs, client_cert, verify_tls
+            SslEngineConfigurator tls = new SslEngineConfigurator(network.clientTls(), true, false, false);
+            tls.setHostVerificationEnabled(network.verifyHostname());
             client.getProperties().put(ClientProperties.SSL_ENGINE_CONFIGURATOR, tls);
         }
-        ClientEndpointConfig config = ClientEndpointConfig.Builder.create().build();
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .configurator(new UserAgent(network.userAgent())).build();
         Future<Session> pending;
         try {
             pending = withBundleLoader(() -> asyncConnect(client, endpoint, config));
@@ -73,6 +82,11 @@ final class WebSocketConnector {
             throw failure(e.getCause() == null ? e : e.getCause());
         }
         return await(pending, ctx).map(WebSocketConnection::new);
+    }
+
+    private static String proxyUri(InetSocketAddress proxy) {
+        String host = proxy.getHostString();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + proxy.getPort();
     }
 
     private Future<Session> asyncConnect(ClientManager client, Endpoint endpoint, ClientEndpointConfig config) {
@@ -128,10 +142,24 @@ final class WebSocketConnector {
             }
             if (cause instanceof SSLException) {
                 return new SourceException(where + "TLS failed (" + settings.url().mask(cause.getMessage())
-                        + "); check verify_tls and ca_file", error);
+                        + "); check verify_tls, ca_file and client_cert", error);
             }
         }
         return new SourceException(where + settings.url().mask(rootMessage(error)), error);
+    }
+
+    /** Sends the input's {@code user_agent} with the opening handshake. */
+    private static final class UserAgent extends ClientEndpointConfig.Configurator {
+        private final String value;
+
+        UserAgent(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public void beforeRequest(Map<String, List<String>> headers) {
+            headers.put("User-Agent", List.of(value));
+        }
     }
 
     /** The most specific message of a chain: Tyrus wraps e.g. "Connection refused" in "Handshake error.". */

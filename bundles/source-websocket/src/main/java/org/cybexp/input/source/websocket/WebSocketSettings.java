@@ -1,20 +1,16 @@
 package org.cybexp.input.source.websocket;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
 
 /**
  * The plugin keys of a websocket input, read by name and checked once when the input is opened, so that a bad
- * value is refused with the configuration instead of failing every connection.
+ * value is refused with the configuration instead of failing every connection. TLS, proxy and User-Agent are
+ * the container's keys, given by {@link org.cybexp.input.api.FetchContext#network()}.
  *
  * @param url where to connect
- * @param verifyTls whether a {@code wss} server's certificate and host name are checked
- * @param caFile a PEM file of the only CAs to trust, or empty for the system's
  * @param batchSize frames per posted file; 1 posts each frame as its own JSON file
  * @param batchTime how long a batch collects frames, from its first one, before it is posted anyway
  * @param maxFrameBytes frames (whole messages) larger than this are skipped as malformed
@@ -23,7 +19,7 @@ import org.cybexp.input.api.InvalidConfigException;
  * @param connectTimeout how long connecting and the opening handshake may take
  * @param dedup whether a frame identical to one already posted by this input is dropped
  */
-record WebSocketSettings(WebSocketUrl url, boolean verifyTls, Optional<Path> caFile, int batchSize,
+record WebSocketSettings(WebSocketUrl url, int batchSize,
         Duration batchTime, int maxFrameBytes, Duration pingInterval, Duration pingTimeout, Duration connectTimeout,
         boolean dedup) {
 
@@ -40,8 +36,6 @@ record WebSocketSettings(WebSocketUrl url, boolean verifyTls, Optional<Path> caF
     static WebSocketSettings of(InputConfig config) throws InvalidConfigException {
         return new WebSocketSettings(
                 WebSocketUrl.parse("url", config.getString("url", "")),
-                config.getBoolean("verify_tls", true),
-                caFile(config),
                 (int) range(config, "batch_size", DEFAULT_BATCH_SIZE, 1, 100_000),
                 Duration.ofSeconds(range(config, "batch_seconds", DEFAULT_BATCH_SECONDS, 1, 3600)),
                 (int) range(config, "max_frame_bytes", DEFAULT_MAX_FRAME_BYTES, 64, LIMIT_MAX_FRAME_BYTES),
@@ -68,17 +62,5 @@ record WebSocketSettings(WebSocketUrl url, boolean verifyTls, Optional<Path> caF
             throw new InvalidConfigException(key, "must be between " + min + " and " + max + ", got " + value);
         }
         return value;
-    }
-
-    private static Optional<Path> caFile(InputConfig config) throws InvalidConfigException {
-        Optional<String> path = config.get("ca_file");
-        if (path.isEmpty()) {
-            return Optional.empty();
-        }
-        Path file = Path.of(path.get());
-        if (!Files.isReadable(file)) {
-            throw new InvalidConfigException("ca_file", "'" + path.get() + "' is not a readable PEM file");
-        }
-        return Optional.of(file);
     }
 }

@@ -2,6 +2,8 @@ package org.cybexp.input.source.websocket;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -11,37 +13,60 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A throwaway self-signed server certificate for {@code wss} tests, made with the JDK's {@code keytool}: a key
- * store for the test server and the certificate as a PEM file for {@code ca_file}. The certificate names only
- * {@code localhost}, so a connection to {@code 127.0.0.1} fails host name verification.
+ * Throwaway self-signed certificates for {@code wss} tests, made with the JDK's {@code keytool}: the server's,
+ * naming only {@code localhost} (so a connection to {@code 127.0.0.1} fails host name verification), as a PEM
+ * file for {@code ca_file}; and a client's, as a PKCS#12 file for {@code client_cert}, which the mutual-TLS
+ * server trusts and requires.
  *
- * @param serverSockets TLS server sockets presenting the certificate
- * @param caPem the certificate, PEM
+ * @param serverSockets TLS server sockets presenting the server certificate
+ * @param mutualServerSockets the same, requiring a client certificate: the client's
+ * @param caPem the server certificate, PEM
+ * @param clientP12 the client's key and certificate, PKCS#12 with {@link #PASSWORD}
  */
-record TestTls(SSLServerSocketFactory serverSockets, Path caPem) {
+record TestTls(SSLServerSocketFactory serverSockets, SSLServerSocketFactory mutualServerSockets, Path caPem,
+        Path clientP12) {
 
-    private static final String PASSWORD = "changeit";
+    static final String PASSWORD = "changeit-client-9";
 
     static TestTls create(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
         Path store = dir.resolve("server.p12");
         Path pem = dir.resolve("ca.pem");
+        Path client = dir.resolve("client.p12");
         keytool("-genkeypair", "-alias", "ws", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
                 "-ext", "SAN=dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
                 "-storepass", PASSWORD, "-keypass", PASSWORD);
         keytool("-exportcert", "-rfc", "-alias", "ws", "-keystore", store.toString(), "-storepass", PASSWORD,
                 "-file", pem.toString());
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keys.load(in, PASSWORD.toCharArray());
-        }
+        keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=ws-client", "-validity", "2", "-storetype", "PKCS12", "-keystore", client.toString(),
+                "-storepass", PASSWORD, "-keypass", PASSWORD);
         KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        managers.init(keys, PASSWORD.toCharArray());
+        managers.init(load(store), PASSWORD.toCharArray());
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(managers.getKeyManagers(), null, null);
-        return new TestTls(context.getServerSocketFactory(), pem);
+        // the mutual server trusts exactly the client's certificate (its own CA: it is self-signed)
+        KeyStore clients = KeyStore.getInstance("PKCS12");
+        clients.load(null, null);
+        clients.setCertificateEntry("client", load(client).getCertificate("client"));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(clients);
+        SSLContext mutual = SSLContext.getInstance("TLS");
+        mutual.init(managers.getKeyManagers(), trust.getTrustManagers(), null);
+        return new TestTls(context.getServerSocketFactory(), new NeedingClientCertificates(
+                mutual.getServerSocketFactory()), pem, client);
+    }
+
+    private static KeyStore load(Path p12) throws IOException, GeneralSecurityException {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            keys.load(in, PASSWORD.toCharArray());
+        }
+        return keys;
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {
@@ -52,6 +77,50 @@ record TestTls(SSLServerSocketFactory serverSockets, Path caPem) {
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IOException("keytool failed: " + output);
+        }
+    }
+
+    /** Server sockets whose handshake fails for a client without a trusted certificate. */
+    private static final class NeedingClientCertificates extends SSLServerSocketFactory {
+        private final SSLServerSocketFactory factory;
+
+        NeedingClientCertificates(SSLServerSocketFactory factory) {
+            this.factory = factory;
+        }
+
+        private static ServerSocket needing(ServerSocket socket) {
+            ((SSLServerSocket) socket).setNeedClientAuth(true);
+            return socket;
+        }
+
+        @Override
+        public ServerSocket createServerSocket() throws IOException {
+            return needing(factory.createServerSocket());
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port) throws IOException {
+            return needing(factory.createServerSocket(port));
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+            return needing(factory.createServerSocket(port, backlog));
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
+            return needing(factory.createServerSocket(port, backlog, address));
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return factory.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return factory.getSupportedCipherSuites();
         }
     }
 }

@@ -49,8 +49,6 @@ class WebSocketPluginTest {
         assertEquals(SourceInput.Mode.STREAMING, input.mode());
         WebSocketSettings settings = WebSocketSettings.of(InputConfigs.of(plugin, "main",
                 Map.of("orgid", "org1", "typetag", "t", "url", "ws://127.0.0.1:3232/")));
-        assertTrue(settings.verifyTls());
-        assertTrue(settings.caFile().isEmpty());
         assertEquals(1, settings.batchSize());
         assertFalse(settings.batching());
         assertEquals(Duration.ofSeconds(15), settings.batchTime());
