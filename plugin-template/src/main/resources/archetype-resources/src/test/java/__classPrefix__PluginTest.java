@@ -20,7 +20,8 @@ class ${classPrefix}PluginTest {
 
     @Test
     void namesAreValidPidParts() {
-        for (SourcePlugin plugin : new SourcePlugin[] {new ${classPrefix}Plugin(), new ${classPrefix}StreamPlugin()}) {
+        for (SourcePlugin plugin : new SourcePlugin[] {new ${classPrefix}Plugin(), new ${classPrefix}StreamPlugin(),
+                new ${classPrefix}ListenPlugin()}) {
             assertTrue(plugin.name().matches("[a-z0-9_]+"), plugin.name());
         }
     }
@@ -53,6 +54,17 @@ class ${classPrefix}PluginTest {
                 "max_line_length");
         assertDesignated(${classPrefix}StreamPlugin.Config.class, ${classPrefix}StreamPlugin.PID, "url",
                 "checkpoint_every");
+        assertDesignated(${classPrefix}ListenPlugin.Config.class, ${classPrefix}ListenPlugin.PID, "host", "port",
+                "max_connections", "max_line_bytes", "idle_timeout");
+    }
+
+    @Test
+    void aListenerPortOutOfRangeIsRefusedNamingTheKey() throws Exception {
+        var config = InputConfigs.of(new ${classPrefix}ListenPlugin(), "lines",
+                Map.of("orgid", "org1", "port", "70000"));
+
+        assertEquals("port", assertThrows(InvalidConfigException.class,
+                () -> new ${classPrefix}ListenPlugin().open(config)).key());
     }
 
     private void assertDesignated(Class<?> config, String pid, String... keys) throws Exception {

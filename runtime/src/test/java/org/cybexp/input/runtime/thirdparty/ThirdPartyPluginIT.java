@@ -1,14 +1,24 @@
 package org.cybexp.input.runtime.thirdparty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
@@ -30,13 +40,15 @@ import org.junit.jupiter.api.TestInstance;
  * with a name never used before, build it with Maven, drop the bundle into {@code deploy/} of the running
  * distribution, add its {@code .cfg}, and see a loopback CYBEX-P {@code /raw} receive its events; then replace
  * the jar with a new version (the new code runs, nothing is posted twice) and delete it (the input is gone and
- * no instance of the plugin's classes survives in the daemon). The steps run in order on one daemon.
+ * no instance of the plugin's classes survives in the daemon). Between the two, the template's line listener
+ * keeps receiving while its configuration is edited. The steps run in order on one daemon.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThirdPartyPluginIT {
 
     private static final String TOKEN = "thirdparty-it-token-5b1c";
     private static final String INPUT = "thirdparty";
+    private static final String LISTENER = "lines";
     private static final String TEXT = "text/plain";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,6 +63,7 @@ class ThirdPartyPluginIT {
     private Distribution dist;
     private Path v1;
     private Path v2;
+    private int listenerPort;
 
     @BeforeAll
     void distributionFeedAndApi() throws Exception {
@@ -82,6 +95,7 @@ class ThirdPartyPluginIT {
     void aPluginFromTheArchetypeIsBuiltDeployedReplacedAndRemoved() throws Exception {
         aGeneratedProjectBuildsIntoABundleThatNeedsOnlyTheApi();
         droppedIntoDeployWithItsCfgItDelivers();
+        aListenerKeepsReceivingWhileItsConfigurationIsEdited();
         aReplacedJarRunsTheNewCodeAndPostsNothingTwice();
         aRemovedJarTakesItsInputAwayAndLeavesNothingBehind();
     }
@@ -98,14 +112,15 @@ class ThirdPartyPluginIT {
             assertEquals(PluginProject.GROUP_ID + "." + pluginName,
                     manifest.getMainAttributes().getValue("Bundle-SymbolicName"));
             String imports = manifest.getMainAttributes().getValue("Import-Package");
-            for (String pkg : imports.split(",(?=[a-z])")) {
-                assertTrue(pkg.startsWith("java.") || pkg.startsWith("org.cybexp.input.api;"), imports);
+            for (String pkg : imports.split(",(?=[a-z])")) { // the JRE's (TLS for the listener) and the API
+                assertTrue(pkg.startsWith("java.") || pkg.equals("javax.net.ssl")
+                        || pkg.startsWith("org.cybexp.input.api;"), imports);
             }
         }
 
         // Version 1.0.1: the author changes the status line, so the test can see which code runs.
         project.version("1.0.1");
-        project.edit(".*(?<!Stream)Input\\.java", "return records + \" records, \"",
+        project.edit(".*(?<!Stream|Listen)Input\\.java", "return records + \" records, \"",
                 "return \"v2: \" + records + \" records, \"");
         v2 = Files.copy(project.build(false), work.resolve("v2.jar"));
         System.out.printf("ThirdPartyPluginIT: generate %d ms, package with tests %d ms, package v2 %d ms%n",
@@ -121,13 +136,80 @@ class ThirdPartyPluginIT {
         Files.writeString(dist.home().resolve("etc/cybexp.source." + pluginName + "-" + INPUT + ".cfg"),
                 "orgid = it-org\nurl = " + feed.uri() + "\nperiod = 3600\nmin_interval = 0\n");
 
-        Await.until(60, "three indicators posted", () -> raw.lines().size() >= 3);
-        assertEquals(List.of("a.example", "b.example", "c.example"), sorted(raw.lines()));
+        Await.until(60, "three indicators posted", () -> lines(INPUT).size() >= 3);
+        assertEquals(List.of("a.example", "b.example", "c.example"), sorted(lines(INPUT)));
         assertEquals(INPUT, raw.posts().get(0).fields().get("name"));
         assertEquals(pluginName + "-feed", raw.posts().get(0).fields().get("typetag"));
         JsonNode status = status();
         assertEquals(pluginName, status.get("plugin").asText());
         assertEquals("3 records, 3 new", status.get("detail").asText());
+    }
+
+    /**
+     * The listener lifecycle: a port-bound input whose {@code .cfg} is edited keeps receiving, because the
+     * container closes the old instance (its port released) before the new one binds the same port. A sender
+     * keeps sending through the edit, reconnecting when its connection is closed; every line it got an
+     * {@code OK} for arrives at /raw, with the typetag of the instance that acknowledged it. While an instance
+     * listens, a second bind of its port fails; so a new instance started while the old one still held the port
+     * would fail its fetch, which status ({@code fetch_failures}, {@code last_error}) and the log would show.
+     * (The old listener releases its port within a millisecond of the stop request, so a manager that started
+     * the new runner first could still win that race here: the manager's {@code InputLifecycleOrderTest} pins
+     * the order itself.)
+     */
+    private void aListenerKeepsReceivingWhileItsConfigurationIsEdited() throws Exception {
+        listenerPort = freeLoopbackPort();
+        Path cfg = dist.home().resolve("etc/cybexp.source." + pluginName + "_listen-" + LISTENER + ".cfg");
+        configure(cfg, listenerConfig("lines-v1"));
+        Await.until(60, "the listener bound its port",
+                () -> detail(LISTENER).startsWith("listening on 127.0.0.1:" + listenerPort));
+        // What makes this test meaningful: while an instance listens, no other can bind its port.
+        try (ServerSocket second = new ServerSocket()) {
+            assertThrows(BindException.class, () -> second.bind(loopback(listenerPort)));
+        }
+
+        List<LineSender.Ack> acks;
+        int editedOn;
+        try (LineSender sender = new LineSender(listenerPort)) {
+            Await.until(30, "lines acknowledged before the edit", () -> sender.acks().size() >= 20);
+            editedOn = sender.connection();
+            configure(cfg, listenerConfig("lines-v2"));
+            Await.until(60, "lines acknowledged by the edited input",
+                    () -> sender.acks().stream().filter(ack -> ack.connection() > editedOn).count() >= 20);
+            sender.close();
+            assertEquals(null, sender.unexpected());
+            acks = sender.acks();
+            report(acks, sender, editedOn);
+        }
+
+        List<String> acked = acks.stream().map(LineSender.Ack::line).toList();
+        Await.until(60, "every acknowledged line posted", () -> lines(LISTENER).containsAll(acked));
+        Map<String, Set<String>> typetags = new HashMap<>();
+        raw.posts().stream().filter(post -> LISTENER.equals(post.fields().get("name"))).forEach(post ->
+                typetags.computeIfAbsent(post.fileText(), line -> new HashSet<>()).add(post.fields().get("typetag")));
+        for (LineSender.Ack ack : acks) {
+            String expected = ack.connection() > editedOn ? "lines-v2" : "lines-v1";
+            assertTrue(typetags.get(ack.line()).contains(expected), ack + " posted as " + typetags.get(ack.line()));
+        }
+        JsonNode listener = status(LISTENER);
+        assertEquals("RUNNING", listener.path("state").asText(), listener.toString());
+        assertEquals(0, listener.path("fetch_failures").asLong(), "the edited input bound its port: " + listener);
+        assertTrue(listener.path("last_error").isNull(), listener.toString());
+        assertFalse(daemonLog().contains("cannot listen on"), "no bind failure logged");
+    }
+
+    /** Prints how long the listener answered nobody during the edit, and how the sender fared. */
+    private static void report(List<LineSender.Ack> acks, LineSender sender, int editedOn) {
+        long lastOld = acks.stream().filter(a -> a.connection() <= editedOn).mapToLong(LineSender.Ack::nanos)
+                .max().orElseThrow();
+        long firstNew = acks.stream().filter(a -> a.connection() > editedOn).mapToLong(LineSender.Ack::nanos)
+                .min().orElseThrow();
+        long closed = sender.closed().stream().filter(c -> c.connection() == editedOn)
+                .mapToLong(LineSender.Closed::nanos).findFirst().orElseThrow();
+        System.out.printf("ThirdPartyPluginIT: listener edit: no answer for %d ms (last OK of the old input to the "
+                + "first OK of the new one; %d ms from the close of the old connection), %d refused connects, "
+                + "%d BUSY, %d lines acknowledged on %d connections%n", (firstNew - lastOld) / 1_000_000,
+                (firstNew - closed) / 1_000_000, sender.refusedConnects(), sender.busyAnswers(), acks.size(),
+                sender.connection());
     }
 
     private void aReplacedJarRunsTheNewCodeAndPostsNothingTwice() throws Exception {
@@ -136,9 +218,15 @@ class ThirdPartyPluginIT {
         deploy(v2);
 
         Await.until(60, "the new version fetched", () -> status().get("detail").asText().startsWith("v2: "));
-        Await.until(30, "the new indicator posted", () -> raw.lines().contains("d.example"));
+        Await.until(60, "the listener runs the new version on its port", () -> {
+            JsonNode listener = status(LISTENER);
+            return "RUNNING".equals(listener.path("state").asText())
+                    && listener.path("detail").asText().startsWith("listening on 127.0.0.1:" + listenerPort);
+        });
+        assertEquals(0, status(LISTENER).path("fetch_failures").asLong(), "the listener bound its port again");
+        Await.until(30, "the new indicator posted", () -> lines(INPUT).contains("d.example"));
         assertEquals("v2: 4 records, 1 new", status().get("detail").asText());
-        assertEquals(List.of("a.example", "b.example", "c.example", "d.example"), sorted(raw.lines()),
+        assertEquals(List.of("a.example", "b.example", "c.example", "d.example"), sorted(lines(INPUT)),
                 "each indicator posted once, across the update");
     }
 
@@ -151,10 +239,40 @@ class ThirdPartyPluginIT {
         String pluginPackage = PluginProject.GROUP_ID + "." + pluginName;
         Await.within(15).alias("no instance of the plugin's classes after a full GC")
                 .untilAsserted(() -> assertEquals(List.of(), liveInstances(pid, pluginPackage)));
-        assertEquals(4, raw.lines().size(), "nothing more posted");
+        assertEquals(4, lines(INPUT).size(), "nothing more posted");
     }
 
     // ---- helpers
+
+    private String listenerConfig(String typetag) {
+        return "orgid = it-org\ntypetag = " + typetag + "\nhost = 127.0.0.1\nport = " + listenerPort + "\n";
+    }
+
+    /** Writes a .cfg as an editor that saves atomically does: FileInstall never sees half a file. */
+    private void configure(Path cfg, String content) throws IOException {
+        Path staged = Files.writeString(work.resolve("staged.cfg"), content);
+        Files.move(staged, cfg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private String detail(String input) throws Exception {
+        return status(input).path("detail").asText();
+    }
+
+    private String daemonLog() throws IOException {
+        Path log = dist.home().resolve("log/cybexp-input.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    private static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(loopback(0));
+            return probe.getLocalPort();
+        }
+    }
 
     /** Installs or updates the plugin the way an operator does: the jar appears in deploy/ at once, whole. */
     private void deploy(Path jar) throws IOException {
@@ -163,16 +281,27 @@ class ThirdPartyPluginIT {
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** This test's input in {@code status --json}. */
+    /** The polling input in {@code status --json}. */
     private JsonNode status() throws Exception {
+        return status(INPUT);
+    }
+
+    /** An input in {@code status --json}. */
+    private JsonNode status(String name) throws Exception {
         Distribution.Result status = dist.cli("status", "--json");
         assertEquals(0, status.code(), status.toString());
         for (JsonNode input : JSON.readTree(status.out()).path("inputs")) {
-            if (INPUT.equals(input.path("name").asText())) {
+            if (name.equals(input.path("name").asText())) {
                 return input;
             }
         }
-        throw new AssertionError("no input " + INPUT + " in " + status.out());
+        throw new AssertionError("no input " + name + " in " + status.out());
+    }
+
+    /** The lines posted to /raw by one input. */
+    private List<String> lines(String input) {
+        return raw.posts().stream().filter(post -> input.equals(post.fields().get("name")))
+                .flatMap(post -> post.fileText().lines()).toList();
     }
 
     /** The lines of the daemon's class histogram (live objects, after a full GC) naming a package. */

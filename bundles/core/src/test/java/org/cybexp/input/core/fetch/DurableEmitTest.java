@@ -26,9 +26,14 @@ import java.util.concurrent.TimeUnit;
 import org.cybexp.input.api.EmitResult;
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.InputConfig;
+import org.cybexp.input.api.Network;
 import org.cybexp.input.api.StopRequestedException;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.core.control.EventStore;
+import org.cybexp.input.core.http.HttpClientSettings;
+import org.cybexp.input.core.http.InputHttpSettings;
+import org.cybexp.input.core.network.InputNetwork;
+import org.cybexp.input.core.network.ServerTlsSettings;
 import org.cybexp.input.core.store.DedupStore;
 import org.cybexp.input.core.store.StateStore;
 import org.cybexp.input.core.testing.Configs;
@@ -66,9 +71,12 @@ class DurableEmitTest {
         dedup.close();
     }
 
+    private static final Network NO_NETWORK = new InputNetwork(new InputHttpSettings(HttpClientSettings.DEFAULT,
+            "ua-test/1", Duration.ofSeconds(10)), ServerTlsSettings.NONE);
+
     private InputFetchContext context(InputConfig config) {
         return new InputFetchContext(config, outbox, dedup, state, counters, clock,
-                HttpAccessProvider.of(null, (s, r) -> {
+                HttpAccessProvider.of(NO_NETWORK, (s, r) -> {
                     throw new AssertionError("no HTTP here");
                 }));
     }
