@@ -68,6 +68,8 @@ public final class InputFetchContext implements FetchContext {
     private final Set<DedupKey> pendingKeys = new HashSet<>();
     private long pendingBytes;
     private long malformedThisCall;
+    /** A failed durable store also dropped events emit() had buffered: the call's state must not be committed. */
+    private boolean bufferedLost;
     private boolean ended;
     private HttpAccess http;
 
@@ -150,6 +152,7 @@ public final class InputFetchContext implements FetchContext {
             if (ended) {
                 failure = new StopRequestedException();
             } else {
+                boolean hadBuffered = !pending.isEmpty();
                 for (DurableEmits.Pending each : group) {
                     results.add(buffer(each.event()) ? EmitResult.STORED : EmitResult.DUPLICATE);
                 }
@@ -157,6 +160,7 @@ public final class InputFetchContext implements FetchContext {
                     flush(false, false);
                 } catch (RuntimeException e) {
                     failure = e;
+                    bufferedLost |= hadBuffered;
                 }
             }
         }
@@ -206,6 +210,11 @@ public final class InputFetchContext implements FetchContext {
     public synchronized void checkpoint() {
         if (stop.immediate()) {
             throw new StopRequestedException();
+        }
+        if (bufferedLost) {
+            throw new UncheckedIOException("events of input " + config.name() + " emitted before a failed durable "
+                    + "store were not stored: this call ends without committing its state",
+                    new IOException("the outbox refused a write"));
         }
         flush(true, true);
     }

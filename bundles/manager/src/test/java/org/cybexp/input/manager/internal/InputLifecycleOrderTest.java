@@ -41,21 +41,35 @@ class InputLifecycleOrderTest {
     void anEditedConfigurationClosesTheOldInstanceBeforeTheNewOneStarts() {
         configs.put("syslog", "lines", Map.of("orgid", "org1", "url", "http://127.0.0.1/b"));
 
-        assertEquals(List.of("stop 1", "close 1", "start 2"), steps);
+        assertClosedBeforeStarted();
     }
 
     @Test
     void aRestartClosesTheOldInstanceBeforeTheNewOneStarts() throws Exception {
         manager.restart(List.of(), List.of("lines"));
 
-        assertEquals(List.of("stop 1", "close 1", "start 2"), steps);
+        assertClosedBeforeStarted();
     }
 
     @Test
     void aReplacedPluginClosesTheOldInstanceBeforeTheNewOneStarts() {
         manager.bindPlugin(new RecordingRunners.UrlPlugin("syslog")); // an updated bundle's new service
 
-        assertEquals(List.of("stop 1", "close 1", "start 2"), steps);
+        assertClosedBeforeStarted();
+    }
+
+    /**
+     * The old runner is asked to stop (the manager may ask twice: once to signal, once to wait) and is closed
+     * before the new one starts; nothing else happens.
+     */
+    private void assertClosedBeforeStarted() {
+        List<String> collapsed = new java.util.ArrayList<>();
+        for (String step : steps) {
+            if (collapsed.isEmpty() || !collapsed.get(collapsed.size() - 1).equals(step) || !step.startsWith("stop")) {
+                collapsed.add(step);
+            }
+        }
+        assertEquals(List.of("stop 1", "close 1", "start 2"), collapsed, "steps: " + steps);
     }
 
     /** The recording core's runners, numbered in the order they are made, writing their steps to one list. */
