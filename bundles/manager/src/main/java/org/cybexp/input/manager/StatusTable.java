@@ -104,7 +104,7 @@ public final class StatusTable {
         boolean succeeded = s.lastSuccess() != null && s.lastSuccess().isAfter(at)
                 || s.lastDelivery() != null && s.lastDelivery().isAfter(at);
         boolean failingNow = s.state() == InputState.BACKING_OFF || s.deliveryState() == DeliveryState.RETRYING
-                || s.deliveryState() == DeliveryState.TOKEN_REJECTED;
+                || s.deliveryState() == DeliveryState.TOKEN_REJECTED || s.deliveryState() == DeliveryState.WRONG_ENDPOINT;
         return succeeded && !failingNow;
     }
 
@@ -114,6 +114,8 @@ public final class StatusTable {
         switch (state) {
             case TOKEN_REJECTED:
                 return "token rejected";
+            case WRONG_ENDPOINT:
+                return "wrong endpoint";
             case DELIVERING:
                 return "delivering";
             case RETRYING:

@@ -76,6 +76,7 @@ class StatusTableTest {
                 "Connect to 127.0.0.1 refused", null));
         assertEquals("retry now after 500", delivery(DeliveryState.RETRYING, NOW.minusSeconds(60), "500 down", null));
         assertEquals("token rejected", delivery(DeliveryState.TOKEN_REJECTED, NOW.plusSeconds(240), null, null));
+        assertEquals("wrong endpoint", delivery(DeliveryState.WRONG_ENDPOINT, NOW.plusSeconds(240), null, null));
         assertEquals("delivering", delivery(DeliveryState.DELIVERING, null, null, null));
         assertEquals("last 2d ago", delivery(DeliveryState.IDLE, null, null, Instant.parse("2025-12-30T00:00:00Z")));
         assertEquals("-", delivery(DeliveryState.IDLE, null, null, null));
