@@ -9,7 +9,7 @@
  * A plugin never sleeps, never retries and never posts by itself.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.cybexp.input.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,6 +10,7 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.SourcePlugin;
 import org.cybexp.input.core.control.EventStore;
+import org.cybexp.input.core.reference.ValueReferences;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;

@@ -44,30 +44,11 @@ public final class MispFilePlugin implements SourcePlugin {
     /**
      * A MISP files input's configuration, as the web console shows it. Metatype turns {@code __} in a name into
      * {@code _} (a single {@code _} would become {@code .}), hence {@code min__age} for the key {@code min_age};
-     * the keys are read by name in {@link #open(InputConfig)}.
+     * the keys are read through this type; the common keys (name, orgid, period, ...) are the container's.
      */
     @ObjectClassDefinition(name = "CYBEX-P MISP files input",
             description = "Watches a directory for MISP exports and feed directories and posts each event")
     public @interface Config {
-
-        @AttributeDefinition(description = "Unique name of the input; defaults to the configuration file's "
-                + "instance name (cybexp.source.misp_file-NAME.cfg)", required = false)
-        String name() default "";
-
-        @AttributeDefinition(description = "CYBEX-P organisation (id or name) the events are posted for")
-        String orgid();
-
-        @AttributeDefinition(description = "CYBEX-P typetag of the posted events")
-        String typetag() default TYPETAG;
-
-        @AttributeDefinition(description = "Time zone of the records, e.g. UTC or Europe/Berlin")
-        String timezone() default "UTC";
-
-        @AttributeDefinition(description = "Seconds between two looks at the directory", min = "1")
-        long period() default DEFAULT_PERIOD;
-
-        @AttributeDefinition(description = "Whether the input runs")
-        boolean enabled() default true;
 
         @AttributeDefinition(description = "The watched directory; relative paths are resolved against the "
                 + "installation folder. processed/ and failed/ are created inside it")
@@ -78,7 +59,7 @@ public final class MispFilePlugin implements SourcePlugin {
         long min__age() default DEFAULT_MIN_AGE;
 
         @AttributeDefinition(description = "Events between two checkpoints while a file is read: a restart "
-                + "resumes after the last checkpoint", min = "1")
+                + "resumes after the last checkpoint", min = "1", max = "1000000")
         int checkpoint__every() default DEFAULT_CHECKPOINT_EVERY;
     }
 
@@ -117,16 +98,13 @@ public final class MispFilePlugin implements SourcePlugin {
 
     @Override
     public SourceInput open(InputConfig config) throws InvalidConfigException {
-        Path directory = directory(config.require("directory"), home);
-        long minAge = config.getLong("min_age", DEFAULT_MIN_AGE);
-        if (minAge < 0) {
-            throw new InvalidConfigException("min_age", "must be 0 or more seconds, got " + minAge);
+        Config typed = config.as(Config.class);
+        if (typed.directory().isBlank()) {
+            throw new InvalidConfigException("directory", "is required");
         }
-        long every = config.getLong("checkpoint_every", DEFAULT_CHECKPOINT_EVERY);
-        if (every < 1 || every > 1_000_000) {
-            throw new InvalidConfigException("checkpoint_every", "must be between 1 and 1000000, got " + every);
-        }
-        return new MispFileInput(directory, Duration.ofSeconds(minAge), (int) every);
+        Path directory = directory(typed.directory(), home);
+        // min/max of min_age and checkpoint_every are the metatype's, enforced by the container before open
+        return new MispFileInput(directory, Duration.ofSeconds(typed.min__age()), typed.checkpoint__every());
     }
 
     static Path directory(String text, String home) throws InvalidConfigException {
