@@ -22,6 +22,9 @@ public final class InputConfig {
     /** Keys whose values are masked wherever the configuration is shown. */
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(key|token|password|secret|credential).*");
 
+    /** The longest text {@link #redact(String)} returns: a 1 MB value must not become a 1 MB status line. */
+    private static final int MAX_SHOWN_CHARS = 2000;
+
     private final String plugin;
     private final String name;
     private final String orgid;
@@ -114,7 +117,8 @@ public final class InputConfig {
                 out = WholeValues.replace(out, stringValue(entry.getValue()), "***");
             }
         }
-        return out;
+        return out == null || out.length() <= MAX_SHOWN_CHARS ? out
+                : out.substring(0, MAX_SHOWN_CHARS) + "... (cut, " + out.length() + " characters)";
     }
 
     private static String stringValue(Object value) {
