@@ -13,10 +13,19 @@ import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.core.reference.ValueReferences;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
 
-/** The {@link CybexSource} service: validates input configurations and stores events in the outbox. */
-@Component(service = CybexSource.class)
+/**
+ * The {@link CybexSource} service: validates input configurations and stores events in the outbox. It also
+ * publishes the metatype of the keys every input has ({@link CommonKeys}, PID {@value CommonKeys#ID}) to the
+ * MetaTypeService, so a web console can combine it with a plugin's into one form; the component itself reads
+ * no configuration of that PID.
+ */
+@Component(service = CybexSource.class, configurationPid = CommonKeys.ID,
+        configurationPolicy = ConfigurationPolicy.IGNORE)
+@Designate(ocd = CommonKeys.class)
 public final class CybexSourceService implements CybexSource {
 
     private final CommonConfigValidator validator;
