@@ -9,28 +9,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
-import org.osgi.framework.Bundle;
-import org.osgi.framework.FrameworkUtil;
-
 /**
  * The metatype documents of the bundle (or, in a plain unit test, the class folder or jar) a class comes from:
- * its {@code OSGI-INF/metatype/*.xml}. Read once per class: a plugin bundle that is updated comes back with new
- * classes.
+ * its {@code OSGI-INF/metatype/*.xml}. Read once per class and kept in a {@link ClassValue}, which does not keep
+ * the class alive: an uninstalled plugin's class loader can be collected, an updated plugin comes back with new
+ * classes and so is read again.
  */
 final class BundleMetatypes {
 
     private static final String FOLDER = "OSGI-INF/metatype";
 
-    private final Map<Class<?>, List<MetatypeDocument>> cache = new ConcurrentHashMap<>();
+    private final ClassValue<List<MetatypeDocument>> cache = new ClassValue<>() {
+        @Override
+        protected List<MetatypeDocument> computeValue(Class<?> type) {
+            return read(type);
+        }
+    };
 
     /** The object class designated to a (factory) PID by the documents of {@code type}'s bundle, if any. */
     Optional<ObjectClass> designated(Class<?> type, String pid) {
@@ -45,23 +45,27 @@ final class BundleMetatypes {
     }
 
     private List<MetatypeDocument> documents(Class<?> type) {
-        return cache.computeIfAbsent(type, BundleMetatypes::read);
+        return cache.get(type);
     }
 
     private static List<MetatypeDocument> read(Class<?> type) {
         try {
-            Bundle bundle = FrameworkUtil.getBundle(type);
-            return bundle != null ? fromBundle(bundle) : fromCodeSource(type);
+            List<URL> entries;
+            try {
+                entries = FrameworkEntries.of(type, FOLDER);
+            } catch (LinkageError noFramework) {
+                entries = null; // a plain test class path without the OSGi framework API (a plugin's own tests)
+            }
+            return entries != null ? fromUrls(entries) : fromCodeSource(type);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the metatype of " + type.getName(), e);
         }
     }
 
-    private static List<MetatypeDocument> fromBundle(Bundle bundle) throws IOException {
+    private static List<MetatypeDocument> fromUrls(List<URL> entries) throws IOException {
         List<MetatypeDocument> documents = new ArrayList<>();
-        Enumeration<URL> entries = bundle.findEntries(FOLDER, "*.xml", false);
-        while (entries != null && entries.hasMoreElements()) {
-            try (InputStream in = entries.nextElement().openStream()) {
+        for (URL entry : entries) {
+            try (InputStream in = entry.openStream()) {
                 documents.add(MetatypeDocument.parse(in));
             }
         }
