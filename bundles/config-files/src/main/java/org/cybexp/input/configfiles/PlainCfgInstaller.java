@@ -6,6 +6,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Dictionary;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.Map;
 
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * does (PID split at the first {@code -}, named factory configurations {@code factoryPid~name},
  * {@code felix.fileinstall.filename}, no write-back), but without its {@code ${...}} substitution: FileInstall
  * would write a resolved {@code ${env:TOKEN}} into ConfigAdmin's store and turn {@code ${file:/p}} into "".
- * Ranked above FileInstall's installer, which FileInstall asks last. FileInstall scans only once the framework
- * is active, after this component has registered (SCR registers it while our bundle starts).
+ * Ranked above FileInstall's installer (FileInstall asks the highest-ranked first). This bundle starts at level
+ * 2, FileInstall at 3 (etc/config.properties), so FileInstall's first scan already finds this installer.
  */
 @Component(service = {ArtifactInstaller.class, ArtifactListener.class}, immediate = true,
         property = Constants.SERVICE_RANKING + ":Integer=1000")
@@ -100,7 +101,7 @@ public final class PlainCfgInstaller implements ArtifactInstaller {
     }
 
     private static Map<String, Object> withoutBookkeeping(Dictionary<String, ?> properties) {
-        Map<String, Object> values = new java.util.HashMap<>();
+        Map<String, Object> values = new HashMap<>();
         for (Enumeration<String> keys = properties.keys(); keys.hasMoreElements();) {
             String key = keys.nextElement();
             values.put(key, properties.get(key));

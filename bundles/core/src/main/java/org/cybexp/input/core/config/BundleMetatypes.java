@@ -50,13 +50,13 @@ final class BundleMetatypes {
 
     private static List<MetatypeDocument> read(Class<?> type) {
         try {
-            List<URL> entries;
+            Optional<List<URL>> entries;
             try {
                 entries = FrameworkEntries.of(type, FOLDER);
             } catch (LinkageError noFramework) {
-                entries = null; // a plain test class path without the OSGi framework API (a plugin's own tests)
+                entries = Optional.empty(); // a class path without the OSGi framework API (a plugin's own tests)
             }
-            return entries != null ? fromUrls(entries) : fromCodeSource(type);
+            return entries.isPresent() ? fromUrls(entries.get()) : fromCodeSource(type);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the metatype of " + type.getName(), e);
         }

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -182,7 +184,7 @@ public final class CommonConfigValidator {
 
     private static List<String> texts(Object value) {
         if (value instanceof String[] array) {
-            return java.util.Arrays.stream(array).filter(java.util.Objects::nonNull).toList();
+            return Arrays.stream(array).filter(Objects::nonNull).toList();
         }
         return List.of(value.toString());
     }

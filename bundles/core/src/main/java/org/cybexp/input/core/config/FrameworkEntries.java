@@ -2,7 +2,9 @@ package org.cybexp.input.core.config;
 
 import java.net.URL;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
@@ -17,13 +19,13 @@ final class FrameworkEntries {
     private FrameworkEntries() {
     }
 
-    /** The entries, or null when the class is not loaded by a bundle. */
-    static List<URL> of(Class<?> type, String folder) {
+    /** The entries, or empty when the class is not loaded by a bundle. */
+    static Optional<List<URL>> of(Class<?> type, String folder) {
         Bundle bundle = FrameworkUtil.getBundle(type);
         if (bundle == null) {
-            return null;
+            return Optional.empty();
         }
-        java.util.Enumeration<URL> entries = bundle.findEntries(folder, "*.xml", false);
-        return entries == null ? List.of() : Collections.list(entries);
+        Enumeration<URL> entries = bundle.findEntries(folder, "*.xml", false);
+        return Optional.of(entries == null ? List.of() : Collections.list(entries));
     }
 }
