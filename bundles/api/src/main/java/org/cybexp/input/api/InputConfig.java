@@ -360,9 +360,18 @@ public final class InputConfig {
         return SECRET_KEY.matcher(key).matches();
     }
 
-    /** The properties with secret values replaced by {@code ***}, sorted by key: safe to print. */
+    /**
+     * The properties with secret values replaced by {@code ***} and values from references by the reference
+     * ({@code ${env:NAME}}), sorted by key: safe to print.
+     */
     public Map<String, Object> maskedProperties() {
-        return masked(properties);
+        Map<String, Object> out = masked(properties);
+        references.forEach((key, reference) -> {
+            if (out.containsKey(key) && !"***".equals(out.get(key))) {
+                out.put(key, reference);
+            }
+        });
+        return out;
     }
 
     private static Map<String, Object> masked(Map<String, Object> values) {
@@ -373,6 +382,6 @@ public final class InputConfig {
 
     @Override
     public String toString() {
-        return "InputConfig[" + plugin + "/" + name + " " + masked(properties) + "]";
+        return "InputConfig[" + plugin + "/" + name + " " + maskedProperties() + "]";
     }
 }

@@ -27,6 +27,13 @@ class InputConfigRedactionTest {
     }
 
     @Test
+    void printedConfigurationsShowReferencesNotTheirValues() {
+        InputConfig config = config(Map.of("url", "https://h/feed?key=k3y-from-env", "api_key", "abc"))
+                .withReferences(Map.of("url", "${file:/run/feed-url}"));
+        assertEquals("InputConfig[openphish/main {api_key=***, url=${file:/run/feed-url}}]", config.toString());
+    }
+
+    @Test
     void longTextsAreCut() {
         String shown = config(Map.of()).redact("x".repeat(1_000_000));
         assertTrue(shown.length() < 2100, "length " + shown.length());
