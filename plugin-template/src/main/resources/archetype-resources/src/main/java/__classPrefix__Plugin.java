@@ -33,32 +33,15 @@ public final class ${classPrefix}Plugin implements SourcePlugin {
     static final String TYPETAG = "${pluginName}-feed";
 
     /**
-     * An input's configuration as the web console shows it: the common keys first, then this plugin's own.
-     * Metatype names map {@code __} to {@code _} (a single {@code _} would become {@code .}), so
-     * {@code api__key()} is the key {@code api_key}. The plugin reads the keys by name in {@link #open}.
+     * This plugin's own keys, as the web console shows them after the container's common keys (name, orgid,
+     * typetag, period, ...: declare none of those here). Metatype names map {@code __} to {@code _} (a single
+     * {@code _} would become {@code .}), so {@code api__key()} is the key {@code api_key}. The container
+     * enforces min/max and types and refuses unknown keys before {@link #open} runs; the plugin reads the keys
+     * through this type ({@link InputConfig#as(Class)}), so its defaults and bounds live only here.
      */
     @ObjectClassDefinition(name = "CYBEX-P ${pluginName} input",
             description = "Polls a text feed (one indicator per line) and posts the indicators not posted before")
     public @interface Config {
-
-        @AttributeDefinition(description = "Unique name of the input; defaults to the file's instance name",
-                required = false)
-        String name() default "";
-
-        @AttributeDefinition(description = "CYBEX-P organisation (id or name) the records are posted for")
-        String orgid();
-
-        @AttributeDefinition(description = "CYBEX-P typetag of the posted records")
-        String typetag() default TYPETAG;
-
-        @AttributeDefinition(description = "Time zone of the records, e.g. UTC or Europe/Berlin")
-        String timezone() default "UTC";
-
-        @AttributeDefinition(description = "Seconds between two fetches", min = "60")
-        long period() default 3600;
-
-        @AttributeDefinition(description = "Whether the input runs")
-        boolean enabled() default true;
 
         @AttributeDefinition(description = "Feed URL: http, https or file")
         String url();
@@ -69,7 +52,7 @@ public final class ${classPrefix}Plugin implements SourcePlugin {
         String api__key() default "";
 
         @AttributeDefinition(description = "Longest accepted line, in characters; longer ones are skipped",
-                min = "16")
+                min = "16", max = "1000000")
         int max__line__length() default 8192;
     }
 
@@ -91,13 +74,10 @@ public final class ${classPrefix}Plugin implements SourcePlugin {
     /** Checks this plugin's keys; the container already checked the common ones. */
     @Override
     public SourceInput open(InputConfig config) throws InvalidConfigException {
-        URI url = FeedUrl.parse("url", config.getString("url", ""));
-        long maxLineLength = config.getLong("max_line_length", 8192);
-        if (maxLineLength < 16 || maxLineLength > 1_000_000) {
-            throw new InvalidConfigException("max_line_length", "must be between 16 and 1000000");
-        }
+        Config typed = config.as(Config.class);
+        URI url = FeedUrl.parse("url", typed.url());
         // A Secret never prints its value: safe in toString, logs and exception messages.
-        Secret apiKey = config.getSecret("api_key");
-        return new ${classPrefix}Input(url, apiKey, (int) maxLineLength);
+        Secret apiKey = Secret.of(typed.api__key());
+        return new ${classPrefix}Input(url, apiKey, typed.max__line__length());
     }
 }

@@ -25,34 +25,19 @@ public final class ${classPrefix}StreamPlugin implements SourcePlugin {
     static final String TYPETAG = "${pluginName}-stream";
 
     /**
-     * A streaming input's configuration as the web console shows it ({@code __} in a name is {@code _} in the
-     * key). {@code period} does not apply: the stream runs until stopped.
+     * This plugin's own keys, as the web console shows them after the container's common keys ({@code __} in a
+     * name is {@code _} in the key); the container enforces their bounds before {@link #open} runs.
+     * {@code period} does not apply: the stream runs until stopped.
      */
     @ObjectClassDefinition(name = "CYBEX-P ${streamPluginName} input",
             description = "Receives newline-delimited JSON records from a streaming HTTP endpoint")
     public @interface Config {
 
-        @AttributeDefinition(description = "Unique name of the input; defaults to the file's instance name",
-                required = false)
-        String name() default "";
-
-        @AttributeDefinition(description = "CYBEX-P organisation (id or name) the records are posted for")
-        String orgid();
-
-        @AttributeDefinition(description = "CYBEX-P typetag of the posted records")
-        String typetag() default TYPETAG;
-
-        @AttributeDefinition(description = "Time zone of the records, e.g. UTC or Europe/Berlin")
-        String timezone() default "UTC";
-
-        @AttributeDefinition(description = "Whether the input runs")
-        boolean enabled() default true;
-
         @AttributeDefinition(description = "Streaming endpoint: http or https")
         String url();
 
         @AttributeDefinition(description = "Records stored per checkpoint: after a restart the stream resumes "
-                + "with at most this many records received again", min = "1")
+                + "with at most this many records received again", min = "1", max = "100000")
         int checkpoint__every() default 100;
     }
 
@@ -68,10 +53,7 @@ public final class ${classPrefix}StreamPlugin implements SourcePlugin {
 
     @Override
     public SourceInput open(InputConfig config) throws InvalidConfigException {
-        long checkpointEvery = config.getLong("checkpoint_every", 100);
-        if (checkpointEvery < 1 || checkpointEvery > 100_000) {
-            throw new InvalidConfigException("checkpoint_every", "must be between 1 and 100000");
-        }
-        return new ${classPrefix}StreamInput(FeedUrl.parse("url", config.getString("url", "")), (int) checkpointEvery);
+        Config typed = config.as(Config.class);
+        return new ${classPrefix}StreamInput(FeedUrl.parse("url", typed.url()), typed.checkpoint__every());
     }
 }

@@ -48,6 +48,17 @@ class ${classPrefix}PluginTest {
     }
 
     @Test
+    void theContainerEnforcesTheMetatypeBeforeOpen() {
+        // InputConfigs runs the container's validator: min/max, types and unknown keys come from the metatype
+        assertEquals("max_line_length: must be at least 16, got '8'", assertThrows(InvalidConfigException.class,
+                () -> InputConfigs.of(new ${classPrefix}Plugin(), "main", Map.of("orgid", "org1",
+                        "url", "https://feeds.example/list", "max_line_length", "8"))).getMessage());
+        assertTrue(assertThrows(InvalidConfigException.class, () -> InputConfigs.of(new ${classPrefix}Plugin(),
+                "main", Map.of("orgid", "org1", "url", "https://feeds.example/list", "max_line_lenght", "100")))
+                .getMessage().contains("did you mean max_line_length?"));
+    }
+
+    @Test
     void metatypeIsDesignatedForTheFactoryPids() throws Exception {
         // bnd writes it before the tests run; the PID is what ties .cfg files to the plugin.
         assertDesignated(${classPrefix}Plugin.Config.class, ${classPrefix}Plugin.PID, "url", "api_key",

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -21,6 +22,9 @@ public final class InputConfig {
     /** Keys whose values are masked wherever the configuration is shown. */
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(key|token|password|secret|credential).*");
 
+    /** The longest text {@link #redact(String)} returns: a 1 MB value must not become a 1 MB status line. */
+    private static final int MAX_SHOWN_CHARS = 2000;
+
     private final String plugin;
     private final String name;
     private final String orgid;
@@ -29,6 +33,9 @@ public final class InputConfig {
     private final Duration period;
     private final boolean enabled;
     private final Map<String, Object> properties;
+    /** Key to the {@code ${env:..}}/{@code ${file:..}} reference its value was resolved from. */
+    private final Map<String, String> references;
+    private final List<String> warnings;
 
     /**
      * Built by the container after validating the common keys; tests and tools may build one too.
@@ -45,6 +52,112 @@ public final class InputConfig {
         this.period = period;
         this.enabled = enabled;
         this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+        this.references = Map.of();
+        this.warnings = List.of();
+    }
+
+    private InputConfig(InputConfig config, Map<String, String> references, List<String> warnings) {
+        this.plugin = config.plugin;
+        this.name = config.name;
+        this.orgid = config.orgid;
+        this.typetag = config.typetag;
+        this.timezone = config.timezone;
+        this.period = config.period;
+        this.enabled = config.enabled;
+        this.properties = config.properties;
+        this.references = Map.copyOf(references);
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * This configuration, remembering which keys' values were resolved from a reference (e.g.
+     * {@code token -> ${env:CYBEXP_TOKEN}}), so that {@link #redact(String)} names the reference instead of
+     * the value. The container calls it; plugins need not.
+     *
+     * @since 1.2
+     */
+    public InputConfig withReferences(Map<String, String> referenceByKey) {
+        return new InputConfig(this, referenceByKey, warnings);
+    }
+
+    /**
+     * This configuration with warnings about it: accepted, but probably not what was meant (e.g. a
+     * {@code period} under {@code min_interval}). The container shows them in status and the log.
+     *
+     * @since 1.2
+     */
+    public InputConfig withWarnings(List<String> newWarnings) {
+        return new InputConfig(this, references, newWarnings);
+    }
+
+    /**
+     * What the container found questionable in this configuration, without refusing it.
+     *
+     * @since 1.2
+     */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /**
+     * A text (typically an error message) made safe to show: every whole occurrence of a value that came from
+     * a reference is replaced by the reference ({@code ${env:NAME}}), of a secret key's value by {@code ***},
+     * and long texts are cut. The container applies it to the messages of {@link InvalidConfigException}s
+     * thrown by {@link SourcePlugin#open(InputConfig)}.
+     *
+     * @since 1.2
+     */
+    public String redact(String text) {
+        String out = text;
+        for (Map.Entry<String, String> reference : references.entrySet()) {
+            out = WholeValues.replace(out, stringValue(properties.get(reference.getKey())), reference.getValue());
+        }
+        for (Map.Entry<String, Object> entry : properties.entrySet()) {
+            if (isSecretKey(entry.getKey())) {
+                out = WholeValues.replace(out, stringValue(entry.getValue()), "***");
+            }
+        }
+        return out == null || out.length() <= MAX_SHOWN_CHARS ? out
+                : out.substring(0, MAX_SHOWN_CHARS) + "... (cut, " + out.length() + " characters)";
+    }
+
+    private static String stringValue(Object value) {
+        if (value == null) {
+            return "";
+        }
+        return (value.getClass().isArray() ? join(value) : value.toString()).trim();
+    }
+
+    /**
+     * The one boolean syntax of configurations: {@code true} or {@code false}, in any case. Anything else
+     * ({@code yes}, {@code 1}, {@code flase}) is refused rather than guessed.
+     *
+     * @throws InvalidConfigException naming the key
+     * @since 1.2
+     */
+    public static boolean parseBoolean(String key, String text) throws InvalidConfigException {
+        String value = text == null ? "" : text.trim();
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new InvalidConfigException(key, "must be true or false, got " + quote(value));
+    }
+
+    /**
+     * A value quoted for a message, cut when long (a 1 MB value must not become a 1 MB status line).
+     *
+     * @since 1.2
+     */
+    public static String quote(String value) {
+        int max = 80;
+        if (value == null) {
+            return "''";
+        }
+        return value.length() <= max ? "'" + value + "'"
+                : "'" + value.substring(0, max) + "...' (" + value.length() + " characters)";
     }
 
     /** The plugin's name, e.g. {@code openphish}. */
@@ -110,21 +223,14 @@ public final class InputConfig {
         try {
             return text.isPresent() ? Long.parseLong(text.get()) : defaultValue;
         } catch (NumberFormatException e) {
-            throw new InvalidConfigException(key, "must be a whole number, got '" + text.get() + "'");
+            throw new InvalidConfigException(key, "must be a whole number, got " + quote(text.get()));
         }
     }
 
-    /** @throws InvalidConfigException if present but neither true nor false */
+    /** @throws InvalidConfigException if present but neither true nor false (see {@link #parseBoolean}) */
     public boolean getBoolean(String key, boolean defaultValue) throws InvalidConfigException {
         Optional<String> text = get(key);
-        if (text.isEmpty()) {
-            return defaultValue;
-        }
-        return switch (text.get().toLowerCase()) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new InvalidConfigException(key, "must be true or false, got '" + text.get() + "'");
-        };
+        return text.isEmpty() ? defaultValue : parseBoolean(key, text.get());
     }
 
     /** A secret value, masked when printed. */
@@ -219,24 +325,26 @@ public final class InputConfig {
             } else if (target == Secret.class) {
                 return Secret.of(value);
             } else if (target.isEnum()) {
-                return enumValue(target, value);
+                return enumValue(key, target, value);
             } else if (target == String[].class) {
                 Object raw = properties.get(key);
                 return raw instanceof String[] array ? array.clone() : value.split("\\s*,\\s*");
             }
         } catch (NumberFormatException e) {
-            throw new InvalidConfigException(key, "must be a number, got '" + value + "'");
+            throw new InvalidConfigException(key, "must be a number, got " + quote(value));
         }
         throw new InvalidConfigException(key, "has an unsupported type " + target.getSimpleName());
     }
 
-    private static Object enumValue(Class<?> target, String value) throws InvalidConfigException {
+    private static Object enumValue(String key, Class<?> target, String value) throws InvalidConfigException {
+        StringBuilder known = new StringBuilder();
         for (Object constant : target.getEnumConstants()) {
             if (((Enum<?>) constant).name().equalsIgnoreCase(value)) {
                 return constant;
             }
+            known.append(known.length() == 0 ? "" : ", ").append(((Enum<?>) constant).name().toLowerCase());
         }
-        throw new InvalidConfigException(target.getSimpleName(), "unknown value '" + value + "'");
+        throw new InvalidConfigException(key, "must be one of " + known + ", got " + quote(value));
     }
 
     private static String join(Object array) {
@@ -252,9 +360,18 @@ public final class InputConfig {
         return SECRET_KEY.matcher(key).matches();
     }
 
-    /** The properties with secret values replaced by {@code ***}, sorted by key: safe to print. */
+    /**
+     * The properties with secret values replaced by {@code ***} and values from references by the reference
+     * ({@code ${env:NAME}}), sorted by key: safe to print.
+     */
     public Map<String, Object> maskedProperties() {
-        return masked(properties);
+        Map<String, Object> out = masked(properties);
+        references.forEach((key, reference) -> {
+            if (out.containsKey(key) && !"***".equals(out.get(key))) {
+                out.put(key, reference);
+            }
+        });
+        return out;
     }
 
     private static Map<String, Object> masked(Map<String, Object> values) {
@@ -265,6 +382,6 @@ public final class InputConfig {
 
     @Override
     public String toString() {
-        return "InputConfig[" + plugin + "/" + name + " " + masked(properties) + "]";
+        return "InputConfig[" + plugin + "/" + name + " " + maskedProperties() + "]";
     }
 }

@@ -26,9 +26,13 @@ public final class Secret {
         return value.isEmpty();
     }
 
-    /** Replaces every occurrence of the secret in a text (e.g. a URL with a key in its path) with {@code ***}. */
+    /**
+     * Replaces every whole occurrence of the secret in a text (e.g. a URL with a key in its path) with
+     * {@code ***}. Whole: not inside a longer run of letters and digits, so a short secret {@code tok} never
+     * turns "Invalid/missing token" into "Invalid/missing ***en" (which would also tell its letters).
+     */
     public String mask(String text) {
-        return value.isEmpty() || text == null ? text : text.replace(value, "***");
+        return WholeValues.replace(text, value, "***");
     }
 
     @Override

@@ -57,20 +57,22 @@ final class SinkFactory {
             throw new InvalidSinkConfigException("token is empty");
         }
         Path caFile = settings.caFile().isEmpty() ? null : Path.of(settings.caFile());
-        return new ApiEndpoint(url(settings.url()), token, settings.timeout(), settings.maxConnections(),
+        // The url may be a reference too; a message about it shows what was configured, never what it resolved to.
+        URI url = url(secrets.resolve("url", settings.url()).reveal(), settings.url());
+        return new ApiEndpoint(url, token, settings.timeout(), settings.maxConnections(),
                 settings.verifyTls(), caFile);
     }
 
-    private static URI url(String text) throws InvalidSinkConfigException {
+    private static URI url(String text, String configured) throws InvalidSinkConfigException {
         try {
             URI url = new URI(text);
             if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())
                     || url.getHost() == null) {
-                throw new InvalidSinkConfigException("url must be an http(s) URL with a host, got " + text);
+                throw new InvalidSinkConfigException("url must be an http(s) URL with a host, got " + configured);
             }
             return url;
         } catch (URISyntaxException e) {
-            throw new InvalidSinkConfigException("url is not a URL: " + e.getMessage());
+            throw new InvalidSinkConfigException("url is not a URL: " + configured);
         }
     }
 

@@ -266,7 +266,7 @@ class DeliveryServiceTest {
         service.append(input(INPUT), List.of(event("e1")), null);
 
         await().until(() -> service.stats(INPUT).lastError() != null);
-        assertEquals("cybexp.api: token: environment variable CYBEXP_TOKEN_NOT_SET is not set",
+        assertEquals("cybexp.api: token: refers to environment variable 'CYBEXP_TOKEN_NOT_SET', which is not set",
                 service.stats(INPUT).lastError());
         assertEquals(1, service.stats(INPUT).outboxDepth());
         assertEquals(0, service.stats(INPUT).deadLettered());

@@ -30,12 +30,13 @@ class SecretResolverTest {
     void unresolvableReferencesSayWhichWithoutAValue() throws Exception {
         InvalidSinkConfigException env = assertThrows(InvalidSinkConfigException.class,
                 () -> resolver.resolve("token", "${env:MISSING}"));
-        assertEquals("token: environment variable MISSING is not set", env.getMessage());
+        assertEquals("token: refers to environment variable 'MISSING', which is not set", env.getMessage());
 
         Path missing = dir.resolve("nope");
         InvalidSinkConfigException file = assertThrows(InvalidSinkConfigException.class,
                 () -> resolver.resolve("token", "${file:" + missing + "}"));
-        assertEquals("token: cannot read " + missing + " (NoSuchFileException)", file.getMessage());
+        assertEquals("token: refers to file '" + missing + "', which cannot be read (NoSuchFileException)",
+                file.getMessage());
 
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
         InvalidSinkConfigException blank = assertThrows(InvalidSinkConfigException.class,

@@ -6,7 +6,7 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.SourcePlugin;
 import org.cybexp.input.core.config.CommonConfigValidator;
-import org.cybexp.input.core.config.ValueReferences;
+import org.cybexp.input.core.reference.ValueReferences;
 
 /**
  * Turns a configuration map, as a {@code .cfg} file would give it, into the {@link InputConfig} the container

@@ -61,6 +61,9 @@ final class ContainerOptions {
         for (Path jar : jars(dist.resolve("bundle/boot"))) {
             options.add(bundle(jar.toUri().toString()).startLevel(1));
         }
+        for (Path jar : jars(dist.resolve("bundle/config"))) {
+            options.add(bundle(jar.toUri().toString()).startLevel(2)); // ConfigAdmin, SCR, our cfg installer
+        }
         for (Path jar : jars(dist.resolve("bundle"))) {
             options.add(bundle(jar.toUri().toString()));
         }

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
@@ -32,41 +33,36 @@ public record CoreInputSettings(Duration minInterval, Duration fetchTimeout, int
 
     /** @throws InvalidConfigException naming the first bad key */
     public static CoreInputSettings of(InputConfig config) throws InvalidConfigException {
+        CommonKeys keys = config.as(CommonKeys.class);
         return new CoreInputSettings(
-                Duration.ofSeconds(seconds(config, "min_interval", 60, 0)),
-                Duration.ofSeconds(seconds(config, "fetch_timeout", 3600, 1)),
-                (int) Math.min(Integer.MAX_VALUE, seconds(config, "dedup_ttl_days", 180, 1)),
+                Duration.ofSeconds(keys.min__interval()),
+                Duration.ofSeconds(keys.fetch__timeout()),
+                (int) Math.min(Integer.MAX_VALUE, keys.dedup__ttl__days()),
                 new InputHttpSettings(
-                        new HttpClientSettings(config.getBoolean("verify_tls", true), caFile(config), proxy(config),
-                                clientCert(config), config.getString("client_cert_password", "")),
-                        config.getString("user_agent", DEFAULT_USER_AGENT),
-                        Duration.ofSeconds(seconds(config, "http_timeout", 60, 1))),
+                        new HttpClientSettings(keys.verify__tls(), caFile(keys.ca__file()), proxy(keys.proxy()),
+                                clientCert(keys.client__cert(), keys.client__cert__password()), keys.client__cert__password()),
+                        keys.user__agent(),
+                        Duration.ofSeconds(keys.http__timeout())),
                 ServerTlsSettings.of(config));
     }
 
-    /** The settings of a configuration known to be valid; defaults where it is not. */
+    /** The settings of a configuration known to be valid; the metatype's defaults where it is not. */
     public static CoreInputSettings orDefaults(InputConfig config) {
         try {
             return of(config);
         } catch (InvalidConfigException e) {
-            return new CoreInputSettings(Duration.ofSeconds(60), Duration.ofHours(1), 180, new InputHttpSettings(
-                    HttpClientSettings.DEFAULT, DEFAULT_USER_AGENT, Duration.ofSeconds(60)), ServerTlsSettings.NONE);
+            try {
+                return of(new InputConfig(config.plugin(), config.name(), config.orgid(), config.typetag(),
+                        config.timezone(), config.period(), config.enabled(), Map.of()));
+            } catch (InvalidConfigException impossible) {
+                throw new IllegalStateException("the defaults of " + CommonKeys.ID + " are invalid", impossible);
+            }
         }
     }
 
-    private static long seconds(InputConfig config, String key, long defaultValue, long min)
-            throws InvalidConfigException {
-        long value = config.getLong(key, defaultValue);
-        if (value < min) {
-            throw new InvalidConfigException(key, "must be at least " + min + ", got " + value);
-        }
-        return value;
-    }
-
-    private static String caFile(InputConfig config) throws InvalidConfigException {
-        String path = config.getString("ca_file", "");
+    private static String caFile(String path) throws InvalidConfigException {
         if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
-            throw new InvalidConfigException("ca_file", "'" + path + "' is not a readable PEM file");
+            throw new InvalidConfigException("ca_file", InputConfig.quote(path) + " is not a readable PEM file");
         }
         if (!path.isEmpty()) {
             try {
@@ -78,24 +74,22 @@ public record CoreInputSettings(Duration minInterval, Duration fetchTimeout, int
         return path;
     }
 
-    private static String clientCert(InputConfig config) throws InvalidConfigException {
-        String path = config.getString("client_cert", "");
+    private static String clientCert(String path, String password) throws InvalidConfigException {
         if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
-            throw new InvalidConfigException("client_cert", "'" + path + "' is not a readable PKCS#12 file");
+            throw new InvalidConfigException("client_cert", InputConfig.quote(path) + " is not a readable PKCS#12 file");
         }
         if (!path.isEmpty()) {
             try {
-                ClientTls.clientKey(Path.of(path), config.getString("client_cert_password", ""));
+                ClientTls.clientKey(Path.of(path), password);
             } catch (IOException e) {
-                throw new InvalidConfigException("client_cert", "'" + path + "' is not a PKCS#12 file that"
+                throw new InvalidConfigException("client_cert", InputConfig.quote(path) + " is not a PKCS#12 file that"
                         + " client_cert_password opens");
             }
         }
         return path;
     }
 
-    private static String proxy(InputConfig config) throws InvalidConfigException {
-        String proxy = config.getString("proxy", "");
+    private static String proxy(String proxy) throws InvalidConfigException {
         if (proxy.isEmpty()) {
             return proxy;
         }

@@ -12,19 +12,26 @@ import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.SourcePlugin;
 import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.core.fetch.DeliveryLink;
+import org.cybexp.input.core.reference.ValueReferences;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The {@link CybexSource} service: validates input configurations and stores events in the outbox. The outbox
  * is a dynamic reference, so that updating the delivery bundle does not restart this service and the manager
- * that uses it.
+ * that uses it. It also publishes the metatype of the keys every input has ({@link CommonKeys}, PID
+ * {@value CommonKeys#ID}) to the MetaTypeService, so a web console can combine it with a plugin's into one
+ * form; the component itself reads no configuration of that PID.
  */
-@Component(service = CybexSource.class)
+@Component(service = CybexSource.class, configurationPid = CommonKeys.ID,
+        configurationPolicy = ConfigurationPolicy.IGNORE)
+@Designate(ocd = CommonKeys.class)
 public final class CybexSourceService implements CybexSource {
 
     /** How long a post waits for the outbox of a delivery bundle being updated. */

@@ -297,8 +297,10 @@ public final class CybexSourceFetcher implements InputRunner {
 
     private Duration failed(Throwable failure, Instant now) {
         consecutiveFailures++;
-        recordFailure(now, message(failure));
-        LOG.warn("input '{}': fetch failed ({} in a row): {}", config.name(), consecutiveFailures, message(failure));
+        // A URL or key from ${env:}/${file:} shows as its reference, a secret key's value as ***, and long cut.
+        String shown = config.redact(message(failure));
+        recordFailure(now, shown);
+        LOG.warn("input '{}': fetch failed ({} in a row): {}", config.name(), consecutiveFailures, shown);
         LOG.debug("input '{}': failure details", config.name(), failure);
         return failure instanceof HttpStatusException status ? status.retryAfter().orElse(null) : null;
     }

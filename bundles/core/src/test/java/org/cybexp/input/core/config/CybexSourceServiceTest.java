@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.cybexp.input.core.reference.ValueReferences;
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.SourceInput;

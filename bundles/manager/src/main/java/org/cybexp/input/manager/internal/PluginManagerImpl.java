@@ -343,7 +343,7 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
             return;
         }
         if (slot.running() && properties.equals(slot.appliedProperties)) {
-            slot.configError = null;
+            slot.configError = warnings(slot.config);
             return;
         }
         SourcePlugin plugin = plugins.get(slot.plugin);
@@ -358,15 +358,25 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
         try {
             config = cybexSource.validate(plugin, InputNames.defaultName(slot.pid, properties), properties);
             requireUniqueName(slot, config.name());
-            input = plugin.open(config);
         } catch (InvalidConfigException | RuntimeException e) {
             refuse(slot, properties, e);
+            return;
+        }
+        try {
+            input = plugin.open(config);
+        } catch (InvalidConfigException e) {
+            // The plugin may quote a value that came from ${env:..}: show the reference, never the secret.
+            refuse(slot, properties, new InvalidConfigException(e.key(), config.redact(
+                    e.getMessage().substring(Math.min(e.getMessage().length(), e.key().length() + 2)))));
+            return;
+        } catch (RuntimeException e) {
+            refuse(slot, properties, new IllegalStateException(config.redact(String.valueOf(e))));
             return;
         }
         closeRunner(slot, StopMode.GRACEFUL, GRACEFUL_TIMEOUT);
         slot.name = config.name();
         slot.config = config;
-        slot.configError = null;
+        slot.configError = warnings(config);
         slot.lastStatus = null;
         if (!config.enabled() || slot.userStopped) {
             closeQuietly(input);
@@ -388,6 +398,12 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
             slot.runnerStarted = true;
             slot.runner.start();
         }
+    }
+
+    /** A running input's accepted but questionable settings, shown where its configuration errors are. */
+    private static String warnings(InputConfig config) {
+        return config == null || config.warnings().isEmpty() ? null
+                : "warning: " + String.join("; ", config.warnings());
     }
 
     private void refuse(InputSlot slot, Map<String, Object> properties, Exception e) {

@@ -47,31 +47,12 @@ public final class MispApiPlugin implements SourcePlugin {
 
     /**
      * A MISP API input's configuration, as the web console shows it. Metatype turns {@code __} in a name into
-     * {@code _} (a single {@code _} would become {@code .}), hence {@code api__key} for the key {@code api_key};
-     * those keys are read by name in {@link #open(InputConfig)}.
+     * {@code _} (a single {@code _} would become {@code .}), hence {@code api__key} for the key {@code api_key}.
+     * Only the plugin's own keys: the common ones (name, orgid, period, verify_tls, ...) are the container's.
      */
     @ObjectClassDefinition(name = "CYBEX-P MISP API input",
             description = "Polls a MISP server's /events/restSearch and posts each new or changed event")
     public @interface Config {
-
-        @AttributeDefinition(description = "Unique name of the input; defaults to the configuration file's "
-                + "instance name (cybexp.source.misp_api-NAME.cfg)", required = false)
-        String name() default "";
-
-        @AttributeDefinition(description = "CYBEX-P organisation (id or name) the events are posted for")
-        String orgid();
-
-        @AttributeDefinition(description = "CYBEX-P typetag of the posted events")
-        String typetag() default TYPETAG;
-
-        @AttributeDefinition(description = "Time zone of the records, e.g. UTC or Europe/Berlin")
-        String timezone() default "UTC";
-
-        @AttributeDefinition(description = "Seconds between two polls", min = "60")
-        long period() default DEFAULT_PERIOD;
-
-        @AttributeDefinition(description = "Whether the input runs")
-        boolean enabled() default true;
 
         @AttributeDefinition(description = "Base URL of the MISP server, e.g. https://misp.example.org")
         String url();
@@ -93,19 +74,12 @@ public final class MispApiPlugin implements SourcePlugin {
                 required = false, cardinality = 100)
         String[] tags() default {};
 
-        @AttributeDefinition(description = "Events per restSearch page", min = "1", max = "5000")
+        @AttributeDefinition(description = "Events per restSearch page", min = "1", max = "" + MAX_LIMIT)
         int limit() default 100;
 
         @AttributeDefinition(description = "How far back the first poll goes: e.g. 30d, 12h, 90m, 3600 "
                 + "(seconds), or all")
         String initial__lookback() default "30d";
-
-        @AttributeDefinition(description = "Verify the server's TLS certificate and host name")
-        boolean verify__tls() default true;
-
-        @AttributeDefinition(description = "PEM file of the CAs to trust instead of the system's",
-                required = false)
-        String ca__file() default "";
 
         @AttributeDefinition(description = "Largest event posted, in bytes; 0 = a sixteenth of the heap. A larger "
                 + "event is skipped (counted as malformed, logged) and the cursor moves past it", min = "0",
@@ -132,14 +106,14 @@ public final class MispApiPlugin implements SourcePlugin {
     public SourceInput open(InputConfig config) throws InvalidConfigException {
         refuseClientCertificate(config);
         Config typed = config.as(Config.class);
-        URI endpoint = restSearchUri(config.require("url"));
-        Secret key = apiKey(config);
-        int limit = typed.limit();
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new InvalidConfigException("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
+        if (typed.url().isBlank()) {
+            throw new InvalidConfigException("url", "is required");
         }
-        Lookback lookback = Lookback.parse(config.getString("initial_lookback", "30d"));
-        RestSearchQuery query = new RestSearchQuery(limit, publishedFilter(config),
+        URI endpoint = restSearchUri(typed.url());
+        Secret key = apiKey(Secret.of(typed.api__key()), config.enabled());
+        // limit's bounds (1..MAX_LIMIT) are the metatype's, enforced by the container before open
+        Lookback lookback = Lookback.parse(typed.initial__lookback());
+        RestSearchQuery query = new RestSearchQuery(typed.limit(), publishedFilter(typed.published()),
                 values("tags", typed.tags()));
         return new MispApiInput(endpoint, key, orgs(typed.orgs()), query, lookback,
                 maxEventBytes(typed.max__event__bytes()));
@@ -188,9 +162,8 @@ public final class MispApiPlugin implements SourcePlugin {
      * The key, required only for an enabled input so that a shipped, disabled example configuration can leave
      * it empty. A key with whitespace inside would be sent as a broken header: refused without repeating it.
      */
-    private static Secret apiKey(InputConfig config) throws InvalidConfigException {
-        Secret key = config.getSecret("api_key");
-        if (key.isEmpty() && config.enabled()) {
+    private static Secret apiKey(Secret key, boolean enabled) throws InvalidConfigException {
+        if (key.isEmpty() && enabled) {
             throw new InvalidConfigException("api_key", "is required");
         }
         if (key.reveal().chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
@@ -209,13 +182,13 @@ public final class MispApiPlugin implements SourcePlugin {
         }
     }
 
-    /** Read by hand so that a bad value is refused naming the key; yes/no/1/0 accepted as for booleans. */
-    private static Optional<Boolean> publishedFilter(InputConfig config) throws InvalidConfigException {
-        String value = config.getString("published", "any").toLowerCase(Locale.ROOT);
+    /** any, true or false: the metatype's options, checked by the container (any case). */
+    private static Optional<Boolean> publishedFilter(String published) throws InvalidConfigException {
+        String value = published.strip().toLowerCase(Locale.ROOT);
         if (value.equals("any")) {
             return Optional.empty();
         }
-        return Optional.of(config.getBoolean("published", false));
+        return Optional.of(InputConfig.parseBoolean("published", value));
     }
 
     /** The orgs to query, duplicates dropped; one empty entry stands for "all organisations". */

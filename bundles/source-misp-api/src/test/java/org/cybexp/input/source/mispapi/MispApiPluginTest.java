@@ -74,14 +74,16 @@ class MispApiPluginTest {
         assertEquals("url: must be the server's base URL, without ? or #",
                 refused("url", "https://misp.example.org/?key=abc").getMessage());
         assertEquals("api_key: is required", refused("api_key", null).getMessage());
-        assertEquals("limit: must be between 1 and 5000, got 0", refused("limit", "0").getMessage());
-        assertEquals("limit: must be a number, got 'many'", refused("limit", "many").getMessage());
+        assertEquals("limit: must be at least 1, got '0'", refused("limit", "0").getMessage());
+        assertEquals("limit: must be at most 5000, got '5001'", refused("limit", "5001").getMessage());
+        assertEquals("limit: must be a whole number, got 'many'", refused("limit", "many").getMessage());
         assertEquals("initial_lookback: must be a duration like 30d, 12h, 90m, 2w, seconds, or all; got 'a month'",
                 refused("initial_lookback", "a month").getMessage());
-        assertEquals("published: must be true or false, got 'sometimes'",
+        assertEquals("published: must be one of any, true, false, got 'sometimes'",
                 refused("published", "sometimes").getMessage());
+        // not a key of the plugin nor of the core: refused by the container before the plugin's own hint
         assertTrue(refused("client_key", "/etc/misp/client.key").getMessage()
-                .startsWith("client_key: give the client key and certificate as one PKCS#12 file in client_cert"));
+                .startsWith("client_key: is not a key of plugin misp_api (did you mean client_cert?)"));
         assertEquals("client_cert: '/etc/misp/none.p12' is not a readable PKCS#12 file",
                 refused("client_cert", "/etc/misp/none.p12").getMessage());
     }

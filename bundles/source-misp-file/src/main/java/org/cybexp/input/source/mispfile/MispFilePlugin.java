@@ -44,30 +44,11 @@ public final class MispFilePlugin implements SourcePlugin {
     /**
      * A MISP files input's configuration, as the web console shows it. Metatype turns {@code __} in a name into
      * {@code _} (a single {@code _} would become {@code .}), hence {@code min__age} for the key {@code min_age};
-     * the keys are read by name in {@link #open(InputConfig)}.
+     * the keys are read through this type; the common keys (name, orgid, period, ...) are the container's.
      */
     @ObjectClassDefinition(name = "CYBEX-P MISP files input",
             description = "Watches a directory for MISP exports and feed directories and posts each event")
     public @interface Config {
-
-        @AttributeDefinition(description = "Unique name of the input; defaults to the configuration file's "
-                + "instance name (cybexp.source.misp_file-NAME.cfg)", required = false)
-        String name() default "";
-
-        @AttributeDefinition(description = "CYBEX-P organisation (id or name) the events are posted for")
-        String orgid();
-
-        @AttributeDefinition(description = "CYBEX-P typetag of the posted events")
-        String typetag() default TYPETAG;
-
-        @AttributeDefinition(description = "Time zone of the records, e.g. UTC or Europe/Berlin")
-        String timezone() default "UTC";
-
-        @AttributeDefinition(description = "Seconds between two looks at the directory", min = "1")
-        long period() default DEFAULT_PERIOD;
-
-        @AttributeDefinition(description = "Whether the input runs")
-        boolean enabled() default true;
 
         @AttributeDefinition(description = "The watched directory; relative paths are resolved against the "
                 + "installation folder. processed/ and failed/ are created inside it")
@@ -78,7 +59,7 @@ public final class MispFilePlugin implements SourcePlugin {
         long min__age() default DEFAULT_MIN_AGE;
 
         @AttributeDefinition(description = "Events between two checkpoints while a file is read: a restart "
-                + "resumes after the last checkpoint", min = "1")
+                + "resumes after the last checkpoint", min = "1", max = "1000000")
         int checkpoint__every() default DEFAULT_CHECKPOINT_EVERY;
 
         @AttributeDefinition(description = "Largest event posted, in bytes; 0 = a sixteenth of the heap. A larger "
@@ -122,21 +103,14 @@ public final class MispFilePlugin implements SourcePlugin {
 
     @Override
     public SourceInput open(InputConfig config) throws InvalidConfigException {
-        Path directory = directory(config.require("directory"), home);
-        long minAge = config.getLong("min_age", DEFAULT_MIN_AGE);
-        if (minAge < 0) {
-            throw new InvalidConfigException("min_age", "must be 0 or more seconds, got " + minAge);
+        Config typed = config.as(Config.class);
+        if (typed.directory().isBlank()) {
+            throw new InvalidConfigException("directory", "is required");
         }
-        long every = config.getLong("checkpoint_every", DEFAULT_CHECKPOINT_EVERY);
-        if (every < 1 || every > 1_000_000) {
-            throw new InvalidConfigException("checkpoint_every", "must be between 1 and 1000000, got " + every);
-        }
-        long maxEventBytes = config.as(Config.class).max__event__bytes();
-        if (maxEventBytes < 0 || maxEventBytes > MispEventStream.MAX_EVENT_BYTES_LIMIT) {
-            throw new InvalidConfigException("max_event_bytes", "must be between 0 (a share of the heap) and "
-                    + MispEventStream.MAX_EVENT_BYTES_LIMIT + ", got " + maxEventBytes);
-        }
-        return new MispFileInput(directory, Duration.ofSeconds(minAge), (int) every,
+        Path directory = directory(typed.directory(), home);
+        // min/max of min_age, checkpoint_every and max_event_bytes are the metatype's, enforced before open
+        long maxEventBytes = typed.max__event__bytes();
+        return new MispFileInput(directory, Duration.ofSeconds(typed.min__age()), typed.checkpoint__every(),
                 maxEventBytes == 0 ? MispEventStream.defaultMaxEventBytes() : maxEventBytes);
     }
 

@@ -45,9 +45,11 @@ class MispFilePluginTest {
     @Test
     void badValuesAreRefusedNamingTheKey() {
         assertEquals("directory: is required", refused("directory", null).getMessage());
-        assertEquals("min_age: must be 0 or more seconds, got -1", refused("min_age", "-1").getMessage());
-        assertEquals("checkpoint_every: must be between 1 and 1000000, got 0",
-                refused("checkpoint_every", "0").getMessage());
+        // the metatype's bounds, enforced by the container before the plugin opens
+        assertEquals("min_age: must be at least 0, got '-1'", refused("min_age", "-1").getMessage());
+        assertEquals("checkpoint_every: must be at least 1, got '0'", refused("checkpoint_every", "0").getMessage());
+        assertEquals("checkpoint_every: must be at most 1000000, got '1000001'",
+                refused("checkpoint_every", "1000001").getMessage());
         assertEquals("checkpoint_every: must be a whole number, got 'often'",
                 refused("checkpoint_every", "often").getMessage());
     }

@@ -37,26 +37,6 @@ public final class OpenPhishPlugin implements SourcePlugin {
             description = "Polls an OpenPhish feed.txt and posts the URLs not posted before")
     public @interface Config {
 
-        @AttributeDefinition(description = "Unique name of the input; defaults to the configuration file's "
-                + "instance name (cybexp.source.openphish-NAME.cfg)", required = false)
-        String name() default "";
-
-        @AttributeDefinition(description = "CYBEX-P organisation (id or name) the URLs are posted for")
-        String orgid();
-
-        @AttributeDefinition(description = "CYBEX-P typetag of the posted files")
-        String typetag() default TYPETAG;
-
-        @AttributeDefinition(description = "Time zone of the records, e.g. UTC or Europe/Berlin")
-        String timezone() default "UTC";
-
-        @AttributeDefinition(description = "Seconds between two fetches; the feed changes at most hourly, so "
-                + "polling more often gains nothing", min = "60")
-        long period() default 3600;
-
-        @AttributeDefinition(description = "Whether the input runs")
-        boolean enabled() default true;
-
         @AttributeDefinition(description = "Feed URL: http, https or file (for air-gapped use); a token in its "
                 + "query is masked in logs and status; user:password@ is refused")
         String url() default DEFAULT_URL;

@@ -49,31 +49,11 @@ public final class PhishTankPlugin implements SourcePlugin {
     /**
      * A PhishTank input's configuration, as the web console shows it. Metatype turns {@code __} in a name into
      * {@code _} (a single {@code _} would become {@code .}), hence {@code app__key} for the key {@code app_key}.
-     * The keys are read with {@link InputConfig}'s getters, which take the names as written in the files.
+     * The keys are read through this type; the common keys (name, orgid, period, ...) are the container's.
      */
     @ObjectClassDefinition(name = "CYBEX-P PhishTank input",
             description = "Downloads the PhishTank online-valid dump and posts each record not posted before")
     public @interface Config {
-
-        @AttributeDefinition(description = "Unique name of the input; defaults to the configuration file's "
-                + "instance name (cybexp.source.phishtank-NAME.cfg)", required = false)
-        String name() default "";
-
-        @AttributeDefinition(description = "CYBEX-P organisation (id or name) the records are posted for")
-        String orgid();
-
-        @AttributeDefinition(description = "CYBEX-P typetag of the posted files")
-        String typetag() default TYPETAG;
-
-        @AttributeDefinition(description = "Time zone of the records, e.g. UTC")
-        String timezone() default "UTC";
-
-        @AttributeDefinition(description = "Seconds between two downloads; the dump changes hourly. Without an "
-                + "app_key at least 300 (PhishTank allows few downloads without a key)")
-        long period() default 3600;
-
-        @AttributeDefinition(description = "Whether the input runs")
-        boolean enabled() default true;
 
         @AttributeDefinition(description = "Dump URL: http, https or file. {app_key} is replaced by the app key "
                 + "(and removed with its / when there is none); never write the key itself into the URL")
@@ -85,10 +65,12 @@ public final class PhishTankPlugin implements SourcePlugin {
 
         @AttributeDefinition(description = "Format of the dump: auto (from its first bytes), bzip2, gzip or json",
                 options = {@Option(value = "auto"), @Option(value = "bzip2"), @Option(value = "gzip"),
-                    @Option(value = "json")})
+                    @Option(value = "json"), @Option(value = "bz2", label = "bz2 (bzip2)"),
+                    @Option(value = "gz", label = "gz (gzip)")})
         String format() default "auto";
 
-        @AttributeDefinition(description = "User-Agent sent to PhishTank, which asks for phishtank/<your user name>")
+        @AttributeDefinition(description = "User-Agent sent to PhishTank, which asks for phishtank/<your user "
+                + "name>; declared here for its own default (the common key's default is the container's)")
         String user__agent() default DEFAULT_USER_AGENT;
 
         @AttributeDefinition(description = "Largest accepted dump after decompression, in bytes (stops "
@@ -118,7 +100,8 @@ public final class PhishTankPlugin implements SourcePlugin {
 
     /** Reads and checks the plugin's keys; messages name the key and never repeat the app key or the URL. */
     static PhishTankSettings settings(InputConfig config) throws InvalidConfigException {
-        Secret key = config.getSecret("app_key");
+        Config typed = config.as(Config.class);
+        Secret key = Secret.of(typed.app__key());
         if (!key.isEmpty() && !KEY_SYNTAX.matcher(key.reveal()).matches()) {
             throw new InvalidConfigException("app_key", "may hold only letters, digits and . _ ~ -");
         }
@@ -126,16 +109,13 @@ public final class PhishTankPlugin implements SourcePlugin {
             throw new InvalidConfigException("period", "must be at least " + MIN_PERIOD_WITHOUT_KEY.toSeconds()
                     + " s without an app_key: PhishTank allows only a few downloads a day without one");
         }
-        long maxBytes = config.getLong("max_decompressed_bytes", DEFAULT_MAX_DECOMPRESSED_BYTES);
-        if (maxBytes < 1) {
-            throw new InvalidConfigException("max_decompressed_bytes", "must be at least 1");
-        }
-        String userAgent = config.getString("user_agent", DEFAULT_USER_AGENT);
+        long maxBytes = typed.max__decompressed__bytes();
+        String userAgent = typed.user__agent();
         if (userAgent.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new InvalidConfigException("user_agent", "must not hold control characters");
         }
-        return new PhishTankSettings(dumpUri(config.getString("url", DEFAULT_URL), key), key,
-                DumpFormat.parse(config.getString("format", "auto")), userAgent, maxBytes);
+        return new PhishTankSettings(dumpUri(typed.url(), key), key, DumpFormat.parse(typed.format()), userAgent,
+                maxBytes);
     }
 
     /** Puts the key into the URL template and checks the result; errors never show the value. */

@@ -363,7 +363,8 @@ class PhishTankInputTest {
     @Test
     void aFileUrlIsReadAndAnUnchangedFileIsSkipped(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve("online-valid.json.bz2"), Fixtures.bytes("malformed/multistream.json.bz2"));
-        store = store(Map.of("url", dir.toUri() + "online-valid.json.bz2", "app_key", ""));
+        store = store(Map.of("url", dir.toUri() + "online-valid.json.bz2", "app_key", "",
+                "allowed_file_roots", dir.toString()));
         input = store.open();
 
         assertEquals("50 records, 50 new", fetch().progress());

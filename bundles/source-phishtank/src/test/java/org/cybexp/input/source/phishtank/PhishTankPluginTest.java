@@ -69,7 +69,7 @@ class PhishTankPluginTest {
     @Test
     void otherUrlsFormatsAndLimitsAreAccepted() throws Exception {
         PhishTankSettings settings = settings(Map.of("url", "file:///srv/phishtank/online-valid.json.gz",
-                "format", "GZ", "user_agent", "phishtank/alice", "max_decompressed_bytes", "1000", "period", "300"));
+                "format", "GZ", "user_agent", "phishtank/alice", "max_decompressed_bytes", "1000", "period", "300", "allowed_file_roots", "/srv/phishtank"));
 
         assertEquals(URI.create("file:///srv/phishtank/online-valid.json.gz"), settings.dumpUri());
         assertEquals(DumpFormat.GZIP, settings.format());

@@ -42,33 +42,9 @@ public final class WebSocketPlugin implements SourcePlugin {
             description = "Keeps a websocket session open and posts each text frame's JSON event")
     public @interface Config {
 
-        @AttributeDefinition(description = "Unique name of the input; defaults to the configuration file's "
-                + "instance name (cybexp.source.websocket-NAME.cfg)", required = false)
-        String name() default "";
-
-        @AttributeDefinition(description = "CYBEX-P organisation (id or name) the events are posted for")
-        String orgid();
-
-        @AttributeDefinition(description = "CYBEX-P typetag of the posted files; required, there is no default "
-                + "(CYBEX-P's parser calls Cowrie honeypot streams unr-honeypot)")
-        String typetag();
-
-        @AttributeDefinition(description = "Time zone of the records, e.g. UTC or Europe/Berlin")
-        String timezone() default "UTC";
-
-        @AttributeDefinition(description = "Whether the input runs")
-        boolean enabled() default true;
-
         @AttributeDefinition(description = "Websocket URL, ws:// or wss://, e.g. ws://relay.example:3232/ "
                 + "(user info and query are masked wherever the URL is shown)")
         String url();
-
-        @AttributeDefinition(description = "Check the wss server's certificate and host name")
-        boolean verify__tls() default true;
-
-        @AttributeDefinition(description = "PEM file of the only CAs to trust for wss; empty for the system's",
-                required = false)
-        String ca__file() default "";
 
         @AttributeDefinition(description = "Frames per posted file of JSON lines; 1 posts each frame as its own "
                 + "JSON file (the original CYBEX-P input collected 10)", min = "1", max = "100000")

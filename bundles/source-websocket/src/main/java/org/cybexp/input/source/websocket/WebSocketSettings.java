@@ -6,7 +6,7 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
 
 /**
- * The plugin keys of a websocket input, read by name and checked once when the input is opened, so that a bad
+ * The plugin keys of a websocket input, read through its metatype type and checked once when the input is opened, so that a bad
  * value is refused with the configuration instead of failing every connection. TLS, proxy and User-Agent are
  * the container's keys, given by {@link org.cybexp.input.api.FetchContext#network()}.
  *
@@ -34,15 +34,17 @@ record WebSocketSettings(WebSocketUrl url, int batchSize,
 
     /** @throws InvalidConfigException naming the first bad key */
     static WebSocketSettings of(InputConfig config) throws InvalidConfigException {
+        // The plugin's keys through its metatype type: their bounds are enforced by the container before open.
+        WebSocketPlugin.Config typed = config.as(WebSocketPlugin.Config.class);
         return new WebSocketSettings(
-                WebSocketUrl.parse("url", config.getString("url", "")),
-                (int) range(config, "batch_size", DEFAULT_BATCH_SIZE, 1, 100_000),
-                Duration.ofSeconds(range(config, "batch_seconds", DEFAULT_BATCH_SECONDS, 1, 3600)),
-                (int) range(config, "max_frame_bytes", DEFAULT_MAX_FRAME_BYTES, 64, LIMIT_MAX_FRAME_BYTES),
-                Duration.ofSeconds(range(config, "ping_interval", DEFAULT_PING_INTERVAL, 0, 3600)),
-                Duration.ofSeconds(range(config, "ping_timeout", DEFAULT_PING_TIMEOUT, 1, 3600)),
-                Duration.ofSeconds(range(config, "connect_timeout", DEFAULT_CONNECT_TIMEOUT, 1, 600)),
-                config.getBoolean("dedup", false));
+                WebSocketUrl.parse("url", typed.url()),
+                typed.batch__size(),
+                Duration.ofSeconds(typed.batch__seconds()),
+                typed.max__frame__bytes(),
+                Duration.ofSeconds(typed.ping__interval()),
+                Duration.ofSeconds(typed.ping__timeout()),
+                Duration.ofSeconds(typed.connect__timeout()),
+                typed.dedup());
     }
 
     /** Whether frames are collected into files of JSON lines rather than posted one by one. */
@@ -53,14 +55,5 @@ record WebSocketSettings(WebSocketUrl url, int batchSize,
     /** Whether pings are sent to detect a dead peer. */
     boolean pinging() {
         return !pingInterval.isZero();
-    }
-
-    private static long range(InputConfig config, String key, long defaultValue, long min, long max)
-            throws InvalidConfigException {
-        long value = config.getLong(key, defaultValue);
-        if (value < min || value > max) {
-            throw new InvalidConfigException(key, "must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
     }
 }

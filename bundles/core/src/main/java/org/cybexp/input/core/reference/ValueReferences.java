@@ -1,4 +1,4 @@
-package org.cybexp.input.core.config;
+package org.cybexp.input.core.reference;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,9 @@ import org.cybexp.input.api.InvalidConfigException;
 
 /**
  * Resolves {@code ${env:NAME}} and {@code ${file:/path}} references inside configuration values, so secrets
- * need not be written into {@code .cfg} files. Errors name the key, the variable or the file, never a value.
+ * need not be written into {@code .cfg} files. The placeholder is what ConfigAdmin stores; the value exists
+ * only in memory. Errors name the key and the variable or file, never a value. A reference to an unset or
+ * empty variable, or to an unreadable or empty file, is an error: whoever wrote it meant a value.
  */
 public final class ValueReferences {
 
@@ -25,7 +27,12 @@ public final class ValueReferences {
         this.environment = environment;
     }
 
-    /** The value with every reference replaced by what it points to. */
+    /** Whether a value holds at least one reference. */
+    public static boolean hasReference(String value) {
+        return value != null && REFERENCE.matcher(value).find();
+    }
+
+    /** The value with every reference replaced by what it points to (a file's content trimmed). */
     public String resolve(String key, String value) throws InvalidConfigException {
         Matcher matcher = REFERENCE.matcher(value);
         if (!matcher.find()) {
@@ -48,16 +55,25 @@ public final class ValueReferences {
             throw new InvalidConfigException(key, "refers to environment variable '" + variable
                     + "', which is not set");
         }
-        return resolved;
+        if (resolved.isBlank()) {
+            throw new InvalidConfigException(key, "refers to environment variable '" + variable
+                    + "', which is empty");
+        }
+        return resolved.trim();
     }
 
     private static String file(String key, String path) throws InvalidConfigException {
+        String content;
         try {
-            return Files.readString(Path.of(path), StandardCharsets.UTF_8).trim();
+            content = Files.readString(Path.of(path), StandardCharsets.UTF_8).trim();
         } catch (IOException | RuntimeException e) {
             // The exception's message may quote file content (e.g. a charset error); give only its kind.
             throw new InvalidConfigException(key, "refers to file '" + path + "', which cannot be read ("
                     + e.getClass().getSimpleName() + ")");
         }
+        if (content.isEmpty()) {
+            throw new InvalidConfigException(key, "refers to file '" + path + "', which is empty");
+        }
+        return content;
     }
 }
