@@ -35,22 +35,6 @@ public final class ${classPrefix}ListenPlugin implements SourcePlugin {
             description = "Receives lines over TCP (or TLS) and answers each once it is stored")
     public @interface Config {
 
-        @AttributeDefinition(description = "Unique name of the input; defaults to the file's instance name",
-                required = false)
-        String name() default "";
-
-        @AttributeDefinition(description = "CYBEX-P organisation (id or name) the records are posted for")
-        String orgid();
-
-        @AttributeDefinition(description = "CYBEX-P typetag of the posted records")
-        String typetag() default TYPETAG;
-
-        @AttributeDefinition(description = "Time zone of the records, e.g. UTC or Europe/Berlin")
-        String timezone() default "UTC";
-
-        @AttributeDefinition(description = "Whether the input runs")
-        boolean enabled() default true;
-
         @AttributeDefinition(description = "Address to listen on; 0.0.0.0 for every interface")
         String host() default "127.0.0.1";
 
