@@ -38,6 +38,25 @@ final class BundleMetatypes {
                 .findFirst();
     }
 
+    /**
+     * An object class by its id, from the document {@code OSGI-INF/metatype/<id>.xml} that {@code type}'s class
+     * loader finds: for a class whose own bundle or folder lacks it, such as the test kit's private copy of the
+     * core's {@link CommonKeys}, whose document is in the core jar beside it on the class path.
+     */
+    Optional<ObjectClass> objectClassByResource(Class<?> type, String id) {
+        ClassLoader loader = type.getClassLoader();
+        URL resource = loader == null ? null : loader.getResource(FOLDER + "/" + id + ".xml");
+        if (resource == null) {
+            return Optional.empty();
+        }
+        try {
+            return fromUrls(List.of(resource)).stream().map(document -> document.objectClasses().get(id))
+                    .filter(ocd -> ocd != null).findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the metatype " + id, e);
+        }
+    }
+
     /** An object class of {@code type}'s bundle by its id. */
     Optional<ObjectClass> objectClass(Class<?> type, String id) {
         return documents(type).stream().map(document -> document.objectClasses().get(id))
