@@ -71,16 +71,8 @@ public final class ${classPrefix}ListenPlugin implements SourcePlugin {
         if (keys.host().isBlank()) {
             throw new InvalidConfigException("host", "must not be empty");
         }
-        within("port", keys.port(), 0, 65_535);
-        within("max_connections", keys.max__connections(), 1, 1024);
-        within("max_line_bytes", keys.max__line__bytes(), 16, 1_048_576);
-        within("idle_timeout", keys.idle__timeout(), 1, Integer.MAX_VALUE);
+        // port, max_connections, max_line_bytes and idle_timeout: their bounds are the metatype's above, enforced
+        // by the container before open
         return new ${classPrefix}ListenInput(keys);
-    }
-
-    private static void within(String key, int value, int min, int max) throws InvalidConfigException {
-        if (value < min || value > max) {
-            throw new InvalidConfigException(key, "must be between " + min + " and " + max);
-        }
     }
 }
