@@ -22,6 +22,7 @@ import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.delivery.sink.Sink;
 import org.cybexp.input.delivery.store.EventRecord;
+import org.cybexp.input.delivery.store.GroupCommit;
 import org.cybexp.input.delivery.store.SegmentOutbox;
 import org.cybexp.input.delivery.store.InputFolder;
 import org.osgi.annotation.bundle.Capability;
@@ -66,6 +67,9 @@ public final class DeliveryService implements EventStore {
     private final AtomicReference<Sink> sink = new AtomicReference<>();
     private final Set<Sink> retiring = ConcurrentHashMap.newKeySet();
     private final Map<String, DeliveryLoop> loops = new ConcurrentHashMap<>();
+    /** One group commit for all outboxes: appends of several inputs at once share their fsyncs. */
+    private final GroupCommit commits = new GroupCommit();
+    private volatile SinkSettings settings;
     private volatile Duration timeout;
     private volatile OutboxCaps caps = OutboxCaps.DEFAULT;
     private boolean stopped; // guarded by loops
@@ -92,7 +96,8 @@ public final class DeliveryService implements EventStore {
         this.sinks = new SinkFactory(dataDir, timing.clock(), secrets);
         this.deadLetters = new DeadLetters(dataDir.resolve("deadletter"));
         this.deadLetterStore = new DeadLetterService(deadLetters, this::loopOf);
-        this.sink.set(sinks.create(settings));
+        this.settings = settings;
+        this.sink.set(sinks.create(settings, 1));
         this.timeout = settings.timeout();
         resumeLeftovers();
     }
@@ -168,9 +173,11 @@ public final class DeliveryService implements EventStore {
 
     /** Uses new sink settings from the next delivery on; paused and backing-off inputs try again now. */
     void apply(SinkSettings settings) {
-        Sink old = sink.getAndSet(sinks.create(settings));
+        this.settings = settings;
+        Sink old = sink.getAndSet(sinks.create(settings, loops.size()));
         Duration grace = timeout;
         timeout = settings.timeout();
+        loops.values().forEach(loop -> loop.window(settings.maxInFlight()));
         // a request in flight on the old sink may finish within its timeout before the old pool is closed
         retiring.add(old);
         timing.scheduler().schedule(() -> retire(old), grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -240,6 +247,7 @@ public final class DeliveryService implements EventStore {
             if (loop == null) {
                 loop = openLoop(inputName);
                 loops.put(inputName, loop);
+                sink.get().connections(settings.connectionsFor(loops.size()));
             }
             return loop;
         }
@@ -249,11 +257,11 @@ public final class DeliveryService implements EventStore {
         InputStats stats = new InputStats();
         Path dir = dataDir.resolve("outbox").resolve(InputFolder.of(inputName));
         // sequence numbers start at the current time in microseconds, so they keep growing across restarts
-        SegmentOutbox outbox = SegmentOutbox.open(dir, timing.clock().millis() * 1000, problem -> {
+        SegmentOutbox outbox = SegmentOutbox.open(dir, timing.clock().millis() * 1000, commits, problem -> {
             LOG.error("input {}: {}", inputName, problem);
             stats.error(problem, timing.clock().instant());
         });
-        return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing);
+        return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing, settings.maxInFlight());
     }
 
     /** Opens every outbox folder left from an earlier run and delivers what it holds. */

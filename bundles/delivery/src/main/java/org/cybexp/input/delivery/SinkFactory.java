@@ -34,14 +34,15 @@ final class SinkFactory {
         this.secrets = secrets;
     }
 
-    Sink create(SinkSettings settings) {
+    /** @param inputs how many inputs deliver through it, for the default pool size */
+    Sink create(SinkSettings settings, int inputs) {
         if (settings.url().isEmpty()) {
             Path archive = dataDir.resolve("archive");
             LOG.info("cybexp.api has no url: events are kept in the local archive {}", archive);
             return new ArchiveSink(archive, clock);
         }
         try {
-            ApiSink sink = ApiSink.create(endpoint(settings), clock);
+            ApiSink sink = ApiSink.create(endpoint(settings, inputs), clock);
             LOG.info("delivering to the CYBEX-P API {}", settings.url());
             return sink;
         } catch (InvalidSinkConfigException e) {
@@ -51,13 +52,13 @@ final class SinkFactory {
         }
     }
 
-    private ApiEndpoint endpoint(SinkSettings settings) throws InvalidSinkConfigException {
+    private ApiEndpoint endpoint(SinkSettings settings, int inputs) throws InvalidSinkConfigException {
         Secret token = secrets.resolve("token", settings.token());
         if (token.isEmpty()) {
             throw new InvalidSinkConfigException("token is empty");
         }
         Path caFile = settings.caFile().isEmpty() ? null : Path.of(settings.caFile());
-        return new ApiEndpoint(url(settings.url()), token, settings.timeout(), settings.maxConnections(),
+        return new ApiEndpoint(url(settings.url()), token, settings.timeout(), settings.connectionsFor(inputs),
                 settings.verifyTls(), caFile);
     }
 

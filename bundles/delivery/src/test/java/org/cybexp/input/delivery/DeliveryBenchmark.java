@@ -118,7 +118,8 @@ public final class DeliveryBenchmark {
                     : SegmentOutbox.open(dir.resolve("outbox").resolve(name), 0, problem -> {
                         throw new IllegalStateException(problem);
                     });
-            loops.add(new DeliveryLoop(name, outbox, new InputStats(), () -> sink, deadLetters, timing));
+            loops.add(new DeliveryLoop(name, outbox, new InputStats(), () -> sink, deadLetters, timing,
+                    SinkSettings.DEFAULT_MAX_IN_FLIGHT));
         }
         long perInput = records / inputs;
         long total = perInput * inputs;
