@@ -22,7 +22,6 @@ import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.delivery.sink.Sink;
 import org.cybexp.input.delivery.store.EventRecord;
-import org.cybexp.input.delivery.store.GroupCommit;
 import org.cybexp.input.delivery.store.SegmentOutbox;
 import org.cybexp.input.delivery.store.InputFolder;
 import org.osgi.annotation.bundle.Capability;
@@ -67,8 +66,6 @@ public final class DeliveryService implements EventStore {
     private final AtomicReference<Sink> sink = new AtomicReference<>();
     private final Set<Sink> retiring = ConcurrentHashMap.newKeySet();
     private final Map<String, DeliveryLoop> loops = new ConcurrentHashMap<>();
-    /** One group commit for all outboxes: appends of several inputs at once share their fsyncs. */
-    private final GroupCommit commits = new GroupCommit();
     private volatile SinkSettings settings;
     private volatile Duration timeout;
     private volatile OutboxCaps caps = OutboxCaps.DEFAULT;
@@ -257,7 +254,7 @@ public final class DeliveryService implements EventStore {
         InputStats stats = new InputStats();
         Path dir = dataDir.resolve("outbox").resolve(InputFolder.of(inputName));
         // sequence numbers start at the current time in microseconds, so they keep growing across restarts
-        SegmentOutbox outbox = SegmentOutbox.open(dir, timing.clock().millis() * 1000, commits, problem -> {
+        SegmentOutbox outbox = SegmentOutbox.open(dir, timing.clock().millis() * 1000, problem -> {
             LOG.error("input {}: {}", inputName, problem);
             stats.error(problem, timing.clock().instant());
         });

@@ -30,8 +30,8 @@ import org.cybexp.input.testkit.LoopbackRawApi;
  * {@link MemoryOutbox}, for several batch sizes (records per append) and numbers of inputs (delivered
  * concurrently, each with the default window of posts in flight). Per input, {@code appenders} threads append
  * its share as fast as they can, as the core does after each fetch (one thread), or as a listener storing from
- * several connections does, with a commit record of 16 bytes per record (the dedup keys); all outboxes of a run
- * share one {@link GroupCommit}, as in the delivery service. The time runs from the first append to the last
+ * several connections does, with a commit record of 16 bytes per record (the dedup keys); appends to one outbox
+ * at the same time share fsyncs ({@link GroupCommit}). The time runs from the first append to the last
  * record the receiver took. Not a test: run it through {@code bench/delivery/run.sh}.
  *
  * <p>Arguments: {@code [records per run] [batch sizes, e.g. 1,10,100,1000] [inputs, e.g. 1,4] [rounds]
@@ -118,13 +118,13 @@ public final class DeliveryBenchmark {
         int window = SinkSettings.DEFAULT_MAX_IN_FLIGHT;
         ApiSink sink = ApiSink.create(new ApiEndpoint(URI.create(api.url()), Secret.of("bench-token"),
                 Duration.ofSeconds(30), window * inputs, true, null), Clock.systemUTC());
-        GroupCommit commits = new GroupCommit();
+        List<GroupCommit> commits = new ArrayList<>();
         DeadLetters deadLetters = new DeadLetters(dir.resolve("deadletter"));
         List<DeliveryLoop> loops = new ArrayList<>();
         for (int i = 0; i < inputs; i++) {
             String name = "bench-" + i;
             Outbox outbox = kind.equals("memory") ? new MemoryOutbox()
-                    : SegmentOutbox.open(dir.resolve("outbox").resolve(name), 0, commits, problem -> {
+                    : SegmentOutbox.open(dir.resolve("outbox").resolve(name), 0, commit(commits), problem -> {
                         throw new IllegalStateException(problem);
                     });
             loops.add(new DeliveryLoop(name, outbox, new InputStats(), () -> sink, deadLetters, timing, window));
@@ -159,7 +159,17 @@ public final class DeliveryBenchmark {
         deleteTree(dir);
         double appends = (double) total / batch;
         return new Result(kind, inputs, batch, total, total / seconds(start, appended), total / seconds(start, delivered),
-                commits.fsyncs() == 0 ? 0 : appends / commits.fsyncs());
+                fsyncs(commits) == 0 ? 0 : appends / fsyncs(commits));
+    }
+
+    private static GroupCommit commit(List<GroupCommit> all) {
+        GroupCommit commit = new GroupCommit(); // one per outbox, as in the delivery service
+        all.add(commit);
+        return commit;
+    }
+
+    private static long fsyncs(List<GroupCommit> all) {
+        return all.stream().mapToLong(GroupCommit::fsyncs).sum();
     }
 
     /** Appends one input's records as fast as possible, each batch with its commit record, and wakes delivery. */

@@ -6,12 +6,13 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Shares fsyncs between appends that wait at the same time, in one outbox or in many (the delivery service
- * gives all its outboxes one). An append writes its bytes, then waits here: if no fsync runs, it runs one
- * itself for everything written so far, in every outbox that has appends waiting; if one runs, it waits for it
- * and the next fsync covers its bytes together with those of every append that came meanwhile. So the more
- * appends (threads of a listener, inputs) store at once, the more share an fsync, and a single appender pays
- * exactly one fsync as before.
+ * Shares fsyncs between appends to one outbox that wait at the same time (a listener storing from several
+ * threads). An append writes its bytes, then waits here: if no fsync runs, it runs one itself for everything
+ * written so far; if one runs, it waits for it and the next fsync covers its bytes together with those of every
+ * append that came meanwhile. So the more appends store at once, the more share an fsync, and a single appender
+ * pays exactly one fsync as before. Each outbox has its own: fsyncs of different files cannot be merged, and
+ * run by one thread they would queue behind each other, while run at once the file system's journal commits
+ * them together (measured: one shared instance for 4 inputs cut their appends from ~10,000/s to ~1,500/s).
  */
 public final class GroupCommit {
 

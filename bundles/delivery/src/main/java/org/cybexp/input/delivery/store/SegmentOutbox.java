@@ -23,7 +23,7 @@ import org.cybexp.input.delivery.store.EventFile.CorruptEventException;
  * An input's outbox as an append-only log of segment files ({@code data/outbox/<input>/<first seq>.seg}) and an
  * {@code ack} file. An append writes all records of a batch, and the core's commit record after them, with one
  * write; the batch and the dedup keys and cursor that go with it become durable in the same fsync, which appends
- * waiting at the same time share ({@link GroupCommit}, across the outboxes of the delivery service). Every record is framed and checksummed ({@link SegmentRecord}); at opening a torn or damaged
+ * waiting at the same time share ({@link GroupCommit}). Every record is framed and checksummed ({@link SegmentRecord}); at opening a torn or damaged
  * tail is cut off, reported and kept in {@code corrupt/}, and the intact records before it are delivered.
  * Delivery takes events oldest first, several at a time (a window of posts in flight); {@link #remove}
  * acknowledges any of them, in any order ({@link AckFile} keeps the out-of-order ones durably), and a segment
