@@ -210,36 +210,31 @@ final class DeliveryLoop {
         try {
             answer = sink.get().deliver(event);
         } catch (IOException e) {
-            postAgain(event);
-            return transientFailure(e.getMessage(), null);
+            return postAgainAfter(event, transientFailure(e.getMessage(), null));
         } catch (RuntimeException e) {
-            postAgain(event);
-            throw e;
+            return postAgainAfter(event, transientFailure(e.toString(), null)); // a bug of the sink: as transient
         }
         int status = answer.status();
         return switch (Verdict.of(status)) {
             case DELIVERED -> record(event, () -> delivered(event));
-            case RETRY -> {
-                postAgain(event);
-                yield transientFailure(describe(answer), answer.retryAfter());
-            }
+            case RETRY -> postAgainAfter(event, transientFailure(describe(answer), answer.retryAfter()));
             case REFUSED -> record(event, () -> deadLetter(event, answer));
-            case TOKEN_REFUSED -> {
-                postAgain(event);
-                yield pause(DeliveryState.TOKEN_REJECTED, describe(answer),
-                        "the API refused the token (" + describe(answer) + ")");
-            }
-            case WRONG_ENDPOINT -> {
-                postAgain(event);
-                yield pause(DeliveryState.WRONG_ENDPOINT,
-                        "wrong endpoint (" + status + "): check url in etc/cybexp.api.cfg",
-                        "the API answered " + status + ": the url in etc/cybexp.api.cfg is no /raw endpoint");
-            }
+            case TOKEN_REFUSED -> pause(event, DeliveryState.TOKEN_REJECTED, describe(answer),
+                    "the API refused the token (" + describe(answer) + ")");
+            case WRONG_ENDPOINT -> pause(event, DeliveryState.WRONG_ENDPOINT,
+                    "wrong endpoint (" + status + "): check url in etc/cybexp.api.cfg",
+                    "the API answered " + status + ": the url in etc/cybexp.api.cfg is no /raw endpoint");
         };
     }
 
-    private synchronized void postAgain(StoredEvent event) {
+    /**
+     * Puts the event back to be posted first and starts the wait, in one step: another worker must not take it
+     * and post it again before the wait began. @return null, the wait has begun
+     */
+    private synchronized Duration postAgainAfter(StoredEvent event, Duration wait) {
         again.addFirst(event);
+        waitFor(wait);
+        return null;
     }
 
     /**
@@ -253,10 +248,9 @@ final class DeliveryLoop {
         try {
             step.run();
         } catch (RuntimeException e) {
-            if (event != null) {
-                postAgain(event); // a bug, not a full disk: post it again (at-least-once) after the backoff
-            }
-            throw e;
+            // a bug, not a full disk: post the event again (at-least-once) after the backoff
+            Duration wait = transientFailure("local storage: " + e.getMessage(), null);
+            return event == null ? wait : postAgainAfter(event, wait);
         } catch (IOException e) {
             synchronized (this) {
                 unrecorded.addFirst(step);
@@ -290,13 +284,14 @@ final class DeliveryLoop {
     }
 
     /** A refused token or a wrong url is about every event of the input: keep them all and pause. @return null */
-    private Duration pause(DeliveryState why, String error, String cause) {
+    private Duration pause(StoredEvent event, DeliveryState why, String error, String cause) {
         stats.error(error, now());
         DeliveryState before;
         synchronized (this) {
             failures = 0;
             before = stats.pause(why);
-            waitFor(timing.pauseProbe()); // with the pause, under the monitor: a late answer sees both or neither
+            // with the pause, under the monitor: a late answer sees both or neither, no worker takes the event
+            postAgainAfter(event, timing.pauseProbe());
         }
         if (before != why) {
             LOG.error("input {}: {}; delivery paused with {} events kept in the outbox, trying one again every {} "
