@@ -27,9 +27,16 @@ public @interface ApiConfig {
             description = "Seconds allowed to connect, for each read of an answer and to wait for a free connection.")
     long timeout() default 30;
 
-    @AttributeDefinition(name = "Max connections", min = "1",
-            description = "Size of the keep-alive connection pool shared by all inputs (one request at a time per input).")
-    int max__connections() default 4;
+    @AttributeDefinition(name = "Posts in flight per input", min = "1",
+            description = "How many posts of one input may wait for the API's answer at once. The API is on another "
+                    + "server: with one at a time an input delivers at most one record per round trip. Records of an "
+                    + "input are then no longer posted in their order.")
+    int max__in__flight() default 8;
+
+    @AttributeDefinition(name = "Max connections", min = "0",
+            description = "Size of the keep-alive connection pool shared by all inputs. 0: max_in_flight for each "
+                    + "input with an outbox, so no post waits for a connection.")
+    int max__connections() default 0;
 
     @AttributeDefinition(name = "Verify TLS",
             description = "Check the server's certificate and host name. Turn off only for a test server.")

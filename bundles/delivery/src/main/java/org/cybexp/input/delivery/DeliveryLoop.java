@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -19,16 +24,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains one input's outbox to the sink, oldest first, one request at a time so the input's order is kept. It
- * runs on its own thread {@code cybexp-deliver-<input>} while there is work; the thread ends when the outbox is
- * empty or a wait begins (a backoff, a pause for a refused token or a wrong url, or a full disk), and a timer
- * starts a new one when the wait is over.
+ * Drains one input's outbox to the sink with up to {@code window} posts in flight (the API is on another
+ * server: one round trip at a time would cap the input at 1 / round trip). Each post runs on a worker thread
+ * {@code cybexp-deliver-<input>}; workers end when nothing is left to post or a wait begins, and new ones start
+ * when events are appended or the wait is over. Answers come in any order, so events are no longer posted in
+ * the input's order; each is acknowledged on its own ({@link Outbox#remove}).
+ *
+ * <p>A transient failure, a refused token or a wrong url starts one wait for the whole input (a backoff, or a
+ * pause probed every few minutes): the posts already in flight finish, no new one starts, and the failed event
+ * is posted again first. After a wait one post goes alone (a probe); once it gets through the window opens
+ * again. A slow post holds only its own slot: the others go on.
  */
 final class DeliveryLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
-    /** A step's answer for "the outbox is empty, the worker has ended". */
-    private static final Duration ENDED = Duration.ofMillis(-1);
+
+    /** One piece of work a worker took: a post, or writing down an answer again. @return a wait, or null */
+    @FunctionalInterface
+    private interface Work {
+        Duration run();
+    }
 
     /** Writing down what the sink answered: the acknowledgement or the dead letter. */
     @FunctionalInterface
@@ -42,28 +57,33 @@ final class DeliveryLoop {
     private final Supplier<Sink> sink;
     private final DeadLetters deadLetters;
     private final DeliveryTiming timing;
+    private volatile int window;
 
     // guarded by this
-    private Thread worker;
+    private final Set<Thread> workers = new HashSet<>();
+    /** Events handed out by the outbox whose post failed: posted again first, after the wait. */
+    private final Deque<StoredEvent> again = new ArrayDeque<>();
+    /** Answers of the sink the disk refused to record (full): written again, the events never posted again. */
+    private final Deque<LocalStep> unrecorded = new ArrayDeque<>();
     private ScheduledFuture<?> timer;
     private Instant timerDue;
     private long timerGeneration;
     private boolean closed;
-
-    // used by one worker at a time; handed from one to the next through the monitor
+    /** After a wait: one post at a time until one gets through. */
+    private boolean probing;
     private int failures;
-    /** The sink's answer to the oldest event, while the disk refuses to record it; else null. */
-    private LocalStep unrecorded;
     private Instant localFailingSince;
 
+    /** @param window how many posts of this input may be in flight at once (max_in_flight) */
     DeliveryLoop(String input, Outbox outbox, InputStats stats, Supplier<Sink> sink, DeadLetters deadLetters,
-            DeliveryTiming timing) {
+            DeliveryTiming timing, int window) {
         this.input = input;
         this.outbox = outbox;
         this.stats = stats;
         this.sink = sink;
         this.deadLetters = deadLetters;
         this.timing = timing;
+        this.window = Math.max(1, window);
     }
 
     Outbox outbox() {
@@ -76,165 +96,236 @@ final class DeliveryLoop {
         Instant retryAt;
         synchronized (this) {
             state = timer != null ? DeliveryState.RETRYING
-                    : worker != null ? DeliveryState.DELIVERING : DeliveryState.IDLE;
+                    : !workers.isEmpty() ? DeliveryState.DELIVERING : DeliveryState.IDLE;
             retryAt = timer != null ? timerDue : null;
         }
         return stats.snapshot(outbox.depth(), deadLetters, state, retryAt);
     }
 
-    /** New events are waiting: start delivering unless already at it or in a wait (which keeps the order). */
+    /** Sets how many posts may be in flight (max_in_flight changed); more workers start at once if there is work. */
+    synchronized void window(int posts) {
+        window = Math.max(1, posts);
+        startWorkers();
+    }
+
+    /** New events are waiting: start posting them unless in a wait. */
     synchronized void wake() {
-        if (timer == null) {
-            startIfNeeded();
-        }
+        startWorkers();
     }
 
     /** Ends any wait and tries now (the sink's configuration changed). */
     synchronized void retryNow() {
         cancelTimer();
-        startIfNeeded();
+        startWorkers();
     }
 
-    /** No new request after the one in flight; what is left stays in the outbox. */
+    /** No new post after those in flight; what is left stays in the outbox. */
     synchronized void stop() {
         closed = true;
         cancelTimer();
     }
 
-    /** Waits for the request in flight, if any, to end. @return true if no thread of this loop runs any more */
+    /** Waits for the posts in flight, if any, to end. @return true if no thread of this loop runs any more */
     boolean awaitStopped(Duration timeout) throws InterruptedException {
-        Thread running;
+        List<Thread> running;
         synchronized (this) {
-            running = worker;
+            running = new ArrayList<>(workers);
         }
-        if (running != null) {
-            running.join(Math.max(1, timeout.toMillis()));
-            return !running.isAlive();
+        long end = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : running) {
+            thread.join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
+            if (thread.isAlive()) {
+                return false;
+            }
         }
         return true;
     }
 
-    private void startIfNeeded() {
-        if (!closed && worker == null && !outbox.isEmpty()) {
-            worker = new Thread(this::drain, "cybexp-deliver-" + input);
+    /** Shown in status as the input's last delivery error, e.g. a disk nearly full. */
+    void problem(String text) {
+        stats.error(text, now());
+    }
+
+    /** Starts as many workers as there is work for, up to the window (one while probing). */
+    private void startWorkers() {
+        if (closed || timer != null) {
+            return;
+        }
+        long work = unrecorded.size() + again.size() + outbox.waiting();
+        long wanted = Math.min(probing ? 1 : window, work);
+        while (workers.size() < wanted) {
+            Thread worker = new Thread(this::work, "cybexp-deliver-" + input);
             worker.setDaemon(true);
+            workers.add(worker);
             worker.start();
         }
     }
 
-    private void cancelTimer() {
-        timerGeneration++;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-            timerDue = null;
-        }
-    }
-
-    private void drain() {
-        while (!endIfClosed()) {
+    private void work() {
+        Work next;
+        while ((next = take()) != null) {
             Duration pause;
             try {
-                pause = step();
-            } catch (IOException e) {
-                // the outbox or the dead letters could not be read or written: keep everything, try again soon
-                pause = localFailure(e);
+                pause = next.run();
             } catch (RuntimeException e) {
-                unrecorded = null; // a bug, not a full disk: read the event again (at-least-once) and back off
-                pause = transientFailure("local storage: " + e.getMessage(), null);
-            }
-            if (pause == ENDED) {
-                return;
+                pause = transientFailure("local storage: " + e.getMessage(), null); // a bug: back off, keep all
             }
             if (pause != null) {
                 waitFor(pause);
-                return;
             }
         }
     }
 
-    /** @return how long to wait before the next attempt, null to go on, or {@link #ENDED} when nothing waits */
-    private Duration step() throws IOException {
-        if (unrecorded != null) {
-            return record(unrecorded); // the sink answered already: write that down, do not post the event again
+    /** The next piece of work, or null when this worker ends (nothing left, a wait, stopped, probing). */
+    private synchronized Work take() {
+        Thread me = Thread.currentThread();
+        if (closed || timer != null || workers.size() > (probing ? 1 : window)) {
+            workers.remove(me);
+            return null;
         }
-        Optional<StoredEvent> next = outbox.next();
-        if (next.isEmpty()) {
-            return endIfIdle() ? ENDED : null;
+        LocalStep step = unrecorded.pollFirst();
+        if (step != null) {
+            return () -> record(null, step);
         }
-        return deliver(next.get());
+        StoredEvent event = again.pollFirst();
+        if (event == null) {
+            try {
+                event = outbox.next().orElse(null);
+            } catch (IOException e) {
+                // the outbox could not be read: keep everything, try again soon
+                return () -> localFailure(e);
+            }
+        }
+        if (event == null) {
+            workers.remove(me); // under the monitor: an append that wake() could not see starts a new worker
+            return null;
+        }
+        StoredEvent taken = event;
+        return () -> post(taken);
     }
 
     /** @return how long to wait before the next attempt, or null to go on with the next event */
-    private Duration deliver(StoredEvent event) throws IOException {
+    private Duration post(StoredEvent event) {
         SinkAnswer answer;
         try {
             answer = sink.get().deliver(event);
         } catch (IOException e) {
-            return transientFailure(e.getMessage(), null);
+            return postAgainAfter(event, transientFailure(e.getMessage(), null));
+        } catch (RuntimeException e) {
+            return postAgainAfter(event, transientFailure(e.toString(), null)); // a bug of the sink: as transient
         }
         int status = answer.status();
         return switch (Verdict.of(status)) {
-            case DELIVERED -> record(() -> delivered(event));
-            case RETRY -> transientFailure(describe(answer), answer.retryAfter());
-            case REFUSED -> record(() -> deadLetter(event, answer));
-            case TOKEN_REFUSED -> pause(DeliveryState.TOKEN_REJECTED, describe(answer),
+            case DELIVERED -> record(event, () -> delivered(event));
+            case RETRY -> postAgainAfter(event, transientFailure(describe(answer), answer.retryAfter()));
+            case REFUSED -> record(event, () -> deadLetter(event, answer));
+            case TOKEN_REFUSED -> pause(event, DeliveryState.TOKEN_REJECTED, describe(answer),
                     "the API refused the token (" + describe(answer) + ")");
-            case WRONG_ENDPOINT -> pause(DeliveryState.WRONG_ENDPOINT,
+            case WRONG_ENDPOINT -> pause(event, DeliveryState.WRONG_ENDPOINT,
                     "wrong endpoint (" + status + "): check url in etc/cybexp.api.cfg",
                     "the API answered " + status + ": the url in etc/cybexp.api.cfg is no /raw endpoint");
         };
     }
 
     /**
+     * Puts the event back to be posted first and starts the wait, in one step: another worker must not take it
+     * and post it again before the wait began. @return null, the wait has begun
+     */
+    private synchronized Duration postAgainAfter(StoredEvent event, Duration wait) {
+        again.addFirst(event);
+        waitFor(wait);
+        return null;
+    }
+
+    /**
      * Writes down the sink's answer (the acknowledgement, or the dead letter). If the disk refuses (full), the
      * answer is kept and written again after {@link DeliveryTiming#localRetry}: the API has the event already, so
      * posting it again would only make a duplicate.
+     *
+     * @param event the event the answer is about; null when writing down an answer again
      */
-    private Duration record(LocalStep step) throws IOException {
-        unrecorded = step;
-        step.run();
-        unrecorded = null;
+    private Duration record(StoredEvent event, LocalStep step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            // a bug, not a full disk: post the event again (at-least-once) after the backoff
+            Duration wait = transientFailure("local storage: " + e.getMessage(), null);
+            return event == null ? wait : postAgainAfter(event, wait);
+        } catch (IOException e) {
+            synchronized (this) {
+                unrecorded.addFirst(step);
+            }
+            return localFailure(e);
+        }
+        gotThrough();
+        return null;
+    }
+
+    /** An answer about the event itself was written down: no failure streak, and the window opens again. */
+    private synchronized void gotThrough() {
         failures = 0;
         if (localFailingSince != null) {
             LOG.info("input {}: local storage works again after {}; delivery goes on", input,
                     DurationText.of(Duration.between(localFailingSince, now())));
             localFailingSince = null;
         }
-        return null;
+        if (probing) {
+            probing = false;
+            startWorkers();
+        }
     }
 
     private void delivered(StoredEvent event) throws IOException {
         outbox.remove(event);
-        stats.delivered(now());
+        synchronized (this) {
+            // an answer to a post sent before a pause began (the window) does not end it; the probe's does
+            stats.delivered(now(), timer == null);
+        }
     }
 
-    /** A refused token or a wrong url is about every event of the input: keep them all and pause. */
-    private Duration pause(DeliveryState why, String error, String cause) {
-        failures = 0;
+    /** A refused token or a wrong url is about every event of the input: keep them all and pause. @return null */
+    private Duration pause(StoredEvent event, DeliveryState why, String error, String cause) {
         stats.error(error, now());
-        if (stats.pause(why) != why) {
+        DeliveryState before;
+        synchronized (this) {
+            failures = 0;
+            before = stats.pause(why);
+            // with the pause, under the monitor: a late answer sees both or neither, no worker takes the event
+            postAgainAfter(event, timing.pauseProbe());
+        }
+        if (before != why) {
             LOG.error("input {}: {}; delivery paused with {} events kept in the outbox, trying one again every {} "
                     + "or when cybexp.api changes", input, cause, outbox.depth(), DurationText.of(timing.pauseProbe()));
         }
-        return timing.pauseProbe();
+        return null; // the wait began with the pause
     }
 
     private void deadLetter(StoredEvent event, SinkAnswer answer) throws IOException {
         Instant at = now();
         Path dir = deadLetters.add(event, answer.status(), answer.message(), at);
         outbox.remove(event);
-        stats.resume();
+        synchronized (this) {
+            if (timer == null) {
+                stats.resume();
+            }
+        }
         stats.deadLettered(describe(answer), at);
         LOG.warn("input {}: event {} refused for good ({}), kept in {}", input, event.seqText(), describe(answer),
                 dir);
     }
 
     private Duration transientFailure(String error, Duration retryAfter) {
-        failures++;
-        Duration delay = timing.retry().delay(failures, retryAfter);
+        int streak;
+        synchronized (this) {
+            // posts that fail together while a wait runs are one failure of the API, not a longer streak
+            if (timer == null) {
+                failures++;
+            }
+            streak = Math.max(1, failures);
+        }
+        Duration delay = timing.retry().delay(streak, retryAfter);
         stats.failed(error, now());
-        LOG.warn("input {}: delivery failed ({}), failure {} in a row; next try in {}", input, error, failures,
+        LOG.warn("input {}: delivery failed ({}), failure {} in a row; next try in {}", input, error, streak,
                 DurationText.of(delay));
         return delay;
     }
@@ -246,49 +337,50 @@ final class DeliveryLoop {
     private Duration localFailure(IOException e) {
         String error = "local storage: " + e.getMessage();
         stats.error(error, now());
-        if (localFailingSince == null) {
-            localFailingSince = now();
+        boolean first;
+        synchronized (this) {
+            first = localFailingSince == null;
+            if (first) {
+                localFailingSince = now();
+            }
+        }
+        if (first) {
             LOG.error("input {}: {}; {} events kept in the outbox, trying again every {}", input, error,
                     outbox.depth(), DurationText.of(timing.localRetry()));
         }
         return timing.localRetry();
     }
 
-    /** Shown in status as the input's last delivery error, e.g. a disk nearly full. */
-    void problem(String text) {
-        stats.error(text, now());
-    }
-
-    private synchronized boolean endIfClosed() {
-        if (closed) {
-            worker = null;
-        }
-        return closed;
-    }
-
-    private synchronized boolean endIfIdle() {
-        // under the monitor: an append that wake() could not see finds the worker gone and starts a new one
-        if (closed || outbox.isEmpty()) {
-            worker = null;
-            return true;
-        }
-        return false;
-    }
-
+    /** Starts the wait, or makes a running one longer; every worker ends at its next take. */
     private synchronized void waitFor(Duration pause) {
-        worker = null;
-        if (!closed) {
-            long generation = ++timerGeneration;
-            timerDue = now().plus(pause);
-            timer = timing.scheduler().schedule(() -> timerFired(generation), pause.toMillis(), TimeUnit.MILLISECONDS);
+        if (closed) {
+            return;
         }
+        Instant due = now().plus(pause);
+        if (timer != null && !due.isAfter(timerDue)) {
+            return;
+        }
+        cancelTimer();
+        probing = true;
+        long generation = ++timerGeneration;
+        timerDue = due;
+        timer = timing.scheduler().schedule(() -> timerFired(generation), pause.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void timerFired(long generation) {
         if (generation == timerGeneration) {
             timer = null;
             timerDue = null;
-            startIfNeeded();
+            startWorkers();
+        }
+    }
+
+    private void cancelTimer() {
+        timerGeneration++;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+            timerDue = null;
         }
     }
 

@@ -67,6 +67,7 @@ public final class DeliveryService implements EventStore {
     private final AtomicReference<Sink> sink = new AtomicReference<>();
     private final Set<Sink> retiring = ConcurrentHashMap.newKeySet();
     private final Map<String, DeliveryLoop> loops = new ConcurrentHashMap<>();
+    private volatile SinkSettings settings;
     private volatile Duration timeout;
     private volatile OutboxCaps caps = OutboxCaps.DEFAULT;
     private boolean stopped; // guarded by loops
@@ -93,7 +94,8 @@ public final class DeliveryService implements EventStore {
         this.sinks = new SinkFactory(dataDir, timing.clock(), secrets);
         this.deadLetters = new DeadLetters(dataDir.resolve("deadletter"));
         this.deadLetterStore = new DeadLetterService(deadLetters, this::loopOf);
-        this.sink.set(sinks.create(settings));
+        this.settings = settings;
+        this.sink.set(sinks.create(settings, 1));
         this.timeout = settings.timeout();
         resumeLeftovers();
     }
@@ -169,9 +171,11 @@ public final class DeliveryService implements EventStore {
 
     /** Uses new sink settings from the next delivery on; paused and backing-off inputs try again now. */
     void apply(SinkSettings settings) {
-        Sink old = sink.getAndSet(sinks.create(settings));
+        this.settings = settings;
+        Sink old = sink.getAndSet(sinks.create(settings, loops.size()));
         Duration grace = timeout;
         timeout = settings.timeout();
+        loops.values().forEach(loop -> loop.window(settings.maxInFlight()));
         // a request in flight on the old sink may finish within its timeout before the old pool is closed
         retiring.add(old);
         timing.scheduler().schedule(() -> retire(old), grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -241,6 +245,7 @@ public final class DeliveryService implements EventStore {
             if (loop == null) {
                 loop = openLoop(inputName);
                 loops.put(inputName, loop);
+                sink.get().connections(settings.connectionsFor(loops.size()));
             }
             return loop;
         }
@@ -254,7 +259,7 @@ public final class DeliveryService implements EventStore {
             LOG.error("input {}: {}", inputName, problem);
             stats.error(problem, timing.clock().instant());
         });
-        return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing);
+        return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing, settings.maxInFlight());
     }
 
     /** Opens every outbox folder left from an earlier run and delivers what it holds. */

@@ -17,10 +17,13 @@ final class InputStats {
     private DeliveryState pause;
     private int consecutiveFailures;
 
-    synchronized void delivered(Instant at) {
+    /** @param resume whether this ends a pause: not for a post sent before the pause began */
+    synchronized void delivered(Instant at, boolean resume) {
         delivered++;
         lastDelivery = at;
-        pause = null;
+        if (resume) {
+            pause = null;
+        }
         consecutiveFailures = 0;
     }
 

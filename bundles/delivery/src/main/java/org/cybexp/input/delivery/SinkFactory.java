@@ -34,14 +34,15 @@ final class SinkFactory {
         this.secrets = secrets;
     }
 
-    Sink create(SinkSettings settings) {
+    /** @param inputs how many inputs deliver through it, for the default pool size */
+    Sink create(SinkSettings settings, int inputs) {
         if (settings.url().isEmpty()) {
             Path archive = dataDir.resolve("archive");
             LOG.info("cybexp.api has no url: events are kept in the local archive {}", archive);
             return new ArchiveSink(archive, clock);
         }
         try {
-            ApiSink sink = ApiSink.create(endpoint(settings), clock);
+            ApiSink sink = ApiSink.create(endpoint(settings, inputs), clock);
             LOG.info("delivering to the CYBEX-P API {}", settings.url());
             return sink;
         } catch (InvalidSinkConfigException e) {
@@ -51,7 +52,7 @@ final class SinkFactory {
         }
     }
 
-    private ApiEndpoint endpoint(SinkSettings settings) throws InvalidSinkConfigException {
+    private ApiEndpoint endpoint(SinkSettings settings, int inputs) throws InvalidSinkConfigException {
         Secret token = secrets.resolve("token", settings.token());
         if (token.isEmpty()) {
             throw new InvalidSinkConfigException("token is empty");
@@ -59,7 +60,7 @@ final class SinkFactory {
         Path caFile = settings.caFile().isEmpty() ? null : Path.of(settings.caFile());
         // The url may be a reference too; a message about it shows what was configured, never what it resolved to.
         URI url = url(secrets.resolve("url", settings.url()).reveal(), settings.url());
-        return new ApiEndpoint(url, token, settings.timeout(), settings.maxConnections(),
+        return new ApiEndpoint(url, token, settings.timeout(), settings.connectionsFor(inputs),
                 settings.verifyTls(), caFile);
     }
 

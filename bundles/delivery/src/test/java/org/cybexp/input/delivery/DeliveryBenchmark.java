@@ -19,6 +19,7 @@ import org.cybexp.input.api.Secret;
 import org.cybexp.input.delivery.sink.ApiEndpoint;
 import org.cybexp.input.delivery.sink.ApiSink;
 import org.cybexp.input.delivery.store.EventRecord;
+import org.cybexp.input.delivery.store.GroupCommit;
 import org.cybexp.input.delivery.store.Outbox;
 import org.cybexp.input.delivery.store.SegmentOutbox;
 import org.cybexp.input.testkit.LoopbackRawApi;
@@ -27,21 +28,22 @@ import org.cybexp.input.core.control.Backoff;
 /**
  * Records per second delivered to a fast loopback {@code /raw} ({@link LoopbackRawApi}, counting only), through
  * the real {@link DeliveryLoop} and {@link ApiSink}, with the durable {@link SegmentOutbox} and with a
- * {@link MemoryOutbox}, for several batch sizes (records per append, i.e. per fsync of the durable outbox) and
- * numbers of inputs (delivered concurrently, each in order). One producer thread per input appends its share as
- * fast as it can, as the core does after each fetch, with a commit record of 16 bytes per record (the dedup
- * keys); the time runs from the first append to the last record the receiver took. Not a test: run it through
- * {@code bench/delivery/run.sh}.
+ * {@link MemoryOutbox}, for several batch sizes (records per append) and numbers of inputs (delivered
+ * concurrently, each with the default window of posts in flight). Per input, {@code appenders} threads append
+ * its share as fast as they can, as the core does after each fetch (one thread), or as a listener storing from
+ * several connections does, with a commit record of 16 bytes per record (the dedup keys); appends to one outbox
+ * at the same time share fsyncs ({@link GroupCommit}). The time runs from the first append to the last
+ * record the receiver took. Not a test: run it through {@code bench/delivery/run.sh}.
  *
  * <p>Arguments: {@code [records per run] [batch sizes, e.g. 1,10,100,1000] [inputs, e.g. 1,4] [rounds]
- * [data dir]}; defaults 30000, 1,10,100,1000, 1,4, 5, target/bench-data.
+ * [data dir] [appenders per input, e.g. 1,4]}; defaults 30000, 1,10,100,1000, 1,4, 5, target/bench-data, 1.
  */
 public final class DeliveryBenchmark {
 
     private static final int BODY_BYTES = 512;
 
     private record Result(String outbox, int inputs, int batch, long records, double appendPerSecond,
-            double deliveredPerSecond) {
+            double deliveredPerSecond, double appendsPerFsync) {
     }
 
     private DeliveryBenchmark() {
@@ -53,22 +55,26 @@ public final class DeliveryBenchmark {
         int[] inputCounts = ints(args.length > 2 ? args[2] : "1,4");
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         Path dataDir = Files.createDirectories(Path.of(args.length > 4 ? args[4] : "target/bench-data"));
+        int[] appenderCounts = ints(args.length > 5 ? args[5] : "1");
 
         System.out.printf("fsync of one small append to a segment outbox in %s: %.2f ms (mean of 200)%n", dataDir,
                 fsyncMillis(dataDir));
         try (LoopbackRawApi api = new LoopbackRawApi()) {
             api.keepRequests(false); // a fast receiver: parses and checks every post, keeps only the count
             for (int i = 0; i < 3; i++) { // warm-up of the JIT, the connection pool and the receiver
-                run(api, dataDir, "memory", 10_000, 10, 1);
-                run(api, dataDir, "segment", 10_000, 10, 1);
+                run(api, dataDir, "memory", 10_000, 10, 1, 1);
+                run(api, dataDir, "segment", 10_000, 10, 1, 1);
             }
             System.out.println();
-            System.out.println("| inputs | records per append | in-memory outbox: delivered/s | segment outbox: "
-                    + "appended/s | segment outbox: delivered/s | segment / in-memory |");
-            System.out.println("| --- | --- | --- | --- | --- | --- |");
+            System.out.println("| inputs | appenders per input | records per append | in-memory outbox: delivered/s "
+                    + "| segment outbox: appended/s | segment outbox: delivered/s | appends per fsync "
+                    + "| segment / in-memory |");
+            System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
             for (int inputs : inputCounts) {
-                for (int batch : batches) {
-                    compare(api, dataDir, records, batch, inputs, rounds);
+                for (int appenders : appenderCounts) {
+                    for (int batch : batches) {
+                        compare(api, dataDir, records, batch, inputs, appenders, rounds);
+                    }
                 }
             }
         }
@@ -78,20 +84,21 @@ public final class DeliveryBenchmark {
      * Runs both outboxes {@code rounds} times, in turn so that both meet the same load of a shared machine, and
      * prints a table row: the median of the runs, and the best one in parentheses.
      */
-    private static void compare(LoopbackRawApi api, Path dataDir, int records, int batch, int inputs, int rounds)
-            throws Exception {
+    private static void compare(LoopbackRawApi api, Path dataDir, int records, int batch, int inputs, int appenders,
+            int rounds) throws Exception {
         List<Result> memory = new ArrayList<>();
         List<Result> segment = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
-            memory.add(run(api, dataDir, "memory", records, batch, inputs));
-            segment.add(run(api, dataDir, "segment", records, batch, inputs));
+            memory.add(run(api, dataDir, "memory", records, batch, inputs, appenders));
+            segment.add(run(api, dataDir, "segment", records, batch, inputs, appenders));
         }
         double memoryDelivered = median(memory, Result::deliveredPerSecond);
         double segmentDelivered = median(segment, Result::deliveredPerSecond);
-        System.out.printf(Locale.ROOT, "| %d | %d | %,.0f (%,.0f) | %,.0f (%,.0f) | %,.0f (%,.0f) | %.2f |%n", inputs,
-                batch, memoryDelivered, best(memory, Result::deliveredPerSecond),
+        System.out.printf(Locale.ROOT, "| %d | %d | %d | %,.0f (%,.0f) | %,.0f (%,.0f) | %,.0f (%,.0f) | %.1f | %.2f |%n",
+                inputs, appenders, batch, memoryDelivered, best(memory, Result::deliveredPerSecond),
                 median(segment, Result::appendPerSecond), best(segment, Result::appendPerSecond),
-                segmentDelivered, best(segment, Result::deliveredPerSecond), segmentDelivered / memoryDelivered);
+                segmentDelivered, best(segment, Result::deliveredPerSecond),
+                median(segment, Result::appendsPerFsync), segmentDelivered / memoryDelivered);
     }
 
     private static double median(List<Result> results, ToDoubleFunction<Result> value) {
@@ -103,33 +110,37 @@ public final class DeliveryBenchmark {
         return results.stream().mapToDouble(value).max().orElse(0);
     }
 
-    private static Result run(LoopbackRawApi api, Path dataDir, String kind, int records, int batch, int inputs)
-            throws Exception {
+    private static Result run(LoopbackRawApi api, Path dataDir, String kind, int records, int batch, int inputs,
+            int appenders) throws Exception {
         Path dir = Files.createTempDirectory(dataDir, kind + "-");
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         DeliveryTiming timing = new DeliveryTiming(Clock.systemUTC(), scheduler,
                 new Backoff(Duration.ofMillis(10), Math::random), Duration.ofMinutes(5));
+        int window = SinkSettings.DEFAULT_MAX_IN_FLIGHT;
         ApiSink sink = ApiSink.create(new ApiEndpoint(URI.create(api.url()), Secret.of("bench-token"),
-                Duration.ofSeconds(30), Math.max(4, inputs), true, null), Clock.systemUTC());
+                Duration.ofSeconds(30), window * inputs, true, null), Clock.systemUTC());
+        List<GroupCommit> commits = new ArrayList<>();
         DeadLetters deadLetters = new DeadLetters(dir.resolve("deadletter"));
         List<DeliveryLoop> loops = new ArrayList<>();
         for (int i = 0; i < inputs; i++) {
             String name = "bench-" + i;
             Outbox outbox = kind.equals("memory") ? new MemoryOutbox()
-                    : SegmentOutbox.open(dir.resolve("outbox").resolve(name), 0, problem -> {
+                    : SegmentOutbox.open(dir.resolve("outbox").resolve(name), 0, commit(commits), problem -> {
                         throw new IllegalStateException(problem);
                     });
-            loops.add(new DeliveryLoop(name, outbox, new InputStats(), () -> sink, deadLetters, timing));
+            loops.add(new DeliveryLoop(name, outbox, new InputStats(), () -> sink, deadLetters, timing, window));
         }
-        long perInput = records / inputs;
-        long total = perInput * inputs;
+        long perAppender = records / inputs / appenders;
+        long total = perAppender * appenders * inputs;
         long acceptedBefore = api.acceptedCount();
         List<Thread> producers = new ArrayList<>();
         long start = System.nanoTime();
         for (DeliveryLoop loop : loops) {
-            Thread producer = new Thread(() -> produce(loop, perInput, batch), "bench-producer");
-            producers.add(producer);
-            producer.start();
+            for (int i = 0; i < appenders; i++) {
+                Thread producer = new Thread(() -> produce(loop, perAppender, batch), "bench-producer");
+                producers.add(producer);
+                producer.start();
+            }
         }
         for (Thread producer : producers) {
             producer.join();
@@ -147,7 +158,19 @@ public final class DeliveryBenchmark {
         sink.close();
         scheduler.shutdownNow();
         deleteTree(dir);
-        return new Result(kind, inputs, batch, total, total / seconds(start, appended), total / seconds(start, delivered));
+        double appends = (double) total / batch;
+        return new Result(kind, inputs, batch, total, total / seconds(start, appended), total / seconds(start, delivered),
+                fsyncs(commits) == 0 ? 0 : appends / fsyncs(commits));
+    }
+
+    private static GroupCommit commit(List<GroupCommit> all) {
+        GroupCommit commit = new GroupCommit(); // one per outbox, as in the delivery service
+        all.add(commit);
+        return commit;
+    }
+
+    private static long fsyncs(List<GroupCommit> all) {
+        return all.stream().mapToLong(GroupCommit::fsyncs).sum();
     }
 
     /** Appends one input's records as fast as possible, each batch with its commit record, and wakes delivery. */

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,15 +46,19 @@ import org.cybexp.input.core.control.Backoff;
 /**
  * The delivery path against an API that misbehaves: the real {@link DeliveryService}, its segment outboxes on a
  * temporary folder and the {@code ApiSink}, posting over loopback to a {@link LoopbackRawApi} that goes down,
- * answers 5xx and 429 bursts, resets connections, answers too late or refuses records. Every test checks the
- * records the receiver holds against the records appended: none lost, each input's order kept, duplicates only
- * where the API kept a record whose answer the client never saw (a timeout).
+ * answers 5xx and 429 bursts, resets connections, answers too late or refuses records, with the default window
+ * of posts in flight per input. Every test checks the records the receiver holds against the records appended:
+ * none lost, duplicates only where the API kept a record whose answer the client never saw (a timeout, or the
+ * API going down with posts in flight). Several posts of an input are in flight at once, so their order is not
+ * checked (it is not promised); {@code withOnePostInFlightTheOrderIsKept} checks that max_in_flight 1 keeps it.
  */
 class DeliveryFaultTest {
 
     private static final String TOKEN = "fault-test-token-93c1";
     private static final String A = "input a";
     private static final String B = "input-b";
+    /** The pool of these tests: with two inputs, fewer than their windows, so posts also wait for a connection. */
+    private static final int CONNECTIONS = 4;
 
     @TempDir
     Path data;
@@ -73,7 +78,7 @@ class DeliveryFaultTest {
     }
 
     @Test
-    void apiDownWhileInputsKeepAppendingThenEveryRecordIsDeliveredInOrder() throws IOException {
+    void apiDownWhileInputsKeepAppendingThenEveryRecordIsDelivered() throws IOException {
         DeliveryService service = start(Duration.ofSeconds(5));
         api.down();
         List<String> a = new ArrayList<>();
@@ -91,8 +96,8 @@ class DeliveryFaultTest {
         appendBatches(service, B, b, 10, 10);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> delivered(service, A) == 200 && delivered(service, B) == 200);
-        assertExactlyOnceInOrder(a, bodies(A));
-        assertExactlyOnceInOrder(b, bodies(B));
+        assertExactlyOnce(a, bodies(A));
+        assertExactlyOnce(b, bodies(B));
         assertEquals(0, service.stats(A).outboxDepth());
         assertEquals(0, service.stats(A).deadLettered());
     }
@@ -106,9 +111,9 @@ class DeliveryFaultTest {
         appendBatches(service, A, a, 4, 5);
 
         await().until(() -> delivered(service, A) == 20);
-        assertExactlyOnceInOrder(a, bodies(A));
+        assertExactlyOnce(a, bodies(A));
         assertEquals(9, count(Outcome.FAILED));
-        assertEquals(List.of(a.get(0), a.get(5), a.get(10)), failedBodies(), "each burst hit one record, retried until taken");
+        assertTrue(a.containsAll(failedBodies()), "the records a burst hit were retried until taken");
         assertEquals(DeliveryState.IDLE, awaitIdle(service, A).state());
     }
 
@@ -118,12 +123,14 @@ class DeliveryFaultTest {
         DeliveryService service = start(Duration.ofSeconds(5));
         List<String> a = new ArrayList<>();
 
-        appendBatches(service, A, a, 1, 3);
+        appendBatches(service, A, a, 1, 1); // one record first: each wait is then probed by one post
 
         DeliveryStats waiting = await().until(() -> service.stats(A), s -> s.state() == DeliveryState.RETRYING);
         assertTrue(waiting.retryAt() != null && waiting.lastError().startsWith("429"), waiting.toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered(service, A) == 1);
+        appendBatches(service, A, a, 1, 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered(service, A) == 3);
-        assertExactlyOnceInOrder(a, bodies(A));
+        assertExactlyOnce(a, bodies(A));
         List<Exchange> log = api.exchanges();
         assertEquals(List.of(429, 503, 500, 201, 201, 201), log.stream().map(Exchange::status).toList());
         assertTrue(gapMillis(log, 0) >= 1000, "no request within the 429's Retry-After: " + gapMillis(log, 0));
@@ -141,7 +148,7 @@ class DeliveryFaultTest {
         appendBatches(service, A, a, 2, 5);
 
         await().until(() -> delivered(service, A) == 10);
-        assertExactlyOnceInOrder(a, bodies(A));
+        assertExactlyOnce(a, bodies(A));
         assertEquals(3, count(Outcome.RESET));
         assertTrue(service.stats(A).lastError().toLowerCase().contains("reset")
                 || service.stats(A).lastError().contains("NoHttpResponse"), service.stats(A).lastError());
@@ -157,10 +164,9 @@ class DeliveryFaultTest {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> delivered(service, A) == 8);
         List<String> received = bodies(A);
-        assertInOrderWithoutLoss(a, received);
+        assertWithoutLoss(a, received);
         // the API kept the record each time, but the client timed out first and sent it again
         assertEquals(2, received.size() - new LinkedHashSet<>(received).size(), "one duplicate per late answer");
-        assertEquals(List.of(a.get(0), a.get(0), a.get(0)), received.subList(0, 3));
         assertTrue(service.stats(A).lastError().contains("imeout") || service.stats(A).lastError().contains("timed out"),
                 service.stats(A).lastError());
     }
@@ -179,8 +185,8 @@ class DeliveryFaultTest {
         await().until(() -> service.stats(A).delivered() + service.stats(A).deadLettered() == 12);
         List<String> bad = appended.stream().filter(t -> t.endsWith("-bad")).toList();
         List<String> good = appended.stream().filter(t -> !t.endsWith("-bad")).toList();
-        assertExactlyOnceInOrder(good, bodies(A));
-        assertEquals(bad, api.refusedPosts().stream().map(Post::fileText).toList(), "each refused once, in order");
+        assertExactlyOnce(good, bodies(A));
+        assertEquals(sorted(bad), sorted(api.refusedPosts().stream().map(Post::fileText).toList()), "each refused once");
         DeliveryStats stats = service.stats(A);
         assertEquals(3, stats.deadLettered());
         assertEquals(3, stats.deadLetters());
@@ -222,7 +228,7 @@ class DeliveryFaultTest {
         // the torn batch's commit went with it: the core fetches its records again instead of skipping them
         assertEquals("commit-2", new String(second.lastCommit(A).orElseThrow(), StandardCharsets.UTF_8));
         await().until(() -> delivered(second, A) == 10);
-        assertExactlyOnceInOrder(a.subList(0, 10), bodies(A));
+        assertExactlyOnce(a.subList(0, 10), bodies(A));
         assertEquals(30, Files.size(single(data.resolve("outbox").resolve(InputFolder.of(A)).resolve("corrupt"), "")),
                 "the cut bytes are kept for a person to look at");
 
@@ -231,7 +237,7 @@ class DeliveryFaultTest {
         await().until(() -> delivered(second, A) == 15);
         List<String> expected = new ArrayList<>(a.subList(0, 10));
         expected.addAll(later);
-        assertExactlyOnceInOrder(expected, bodies(A));
+        assertExactlyOnce(expected, bodies(A));
         stop(second);
         DeliveryService third = start(Duration.ofSeconds(5));
         assertEquals(null, third.stats(A).lastError(), "nothing damaged any more");
@@ -265,7 +271,7 @@ class DeliveryFaultTest {
             }
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> delivered(service, A) == 300);
-        assertExactlyOnceInOrder(a, bodiesWithout(A, padding));
+        assertExactlyOnce(a, bodiesWithout(A, padding));
         assertTrue(service.accepting(A));
     }
 
@@ -303,23 +309,83 @@ class DeliveryFaultTest {
                 && delivered(service, A) == 80 && delivered(service, B) == 80);
         List<String> ra = bodies(A);
         List<String> rb = bodies(B);
-        assertInOrderWithoutLoss(a, ra);
-        assertInOrderWithoutLoss(b, rb);
+        assertWithoutLoss(a, ra);
+        assertWithoutLoss(b, rb);
         int duplicates = ra.size() - new LinkedHashSet<>(ra).size() + rb.size() - new LinkedHashSet<>(rb).size();
-        // a late answer duplicates its record; so may the going down, for a record kept but not yet answered
-        assertTrue(duplicates <= slow + 2, duplicates + " duplicates, " + slow + " late answers");
+        // a late answer duplicates its record; so may the going down, for each post kept but not yet answered
+        assertTrue(duplicates <= slow + CONNECTIONS, duplicates + " duplicates, " + slow + " late answers");
         System.out.printf("DeliveryFaultTest: mixed faults: 160 records, %d requests, %d duplicates (%d late answers)%n",
                 api.exchanges().size(), duplicates, slow);
     }
 
+    @Test
+    void postsOfOneInputOverlapUpToMaxInFlightAgainstASlowApi() throws IOException {
+        api.latency(Duration.ofMillis(150)); // an API on another server: every post takes a while
+        DeliveryService service = start(new SinkSettings(api.url(), TOKEN, Duration.ofSeconds(10), 0, true, "", 6));
+        List<String> a = new ArrayList<>();
+
+        appendBatches(service, A, a, 1, 30);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered(service, A) == 30);
+        assertExactlyOnce(a, bodies(A));
+        int overlap = mostInFlight(api.exchanges());
+        assertTrue(overlap <= 6, "never more than max_in_flight posts at once: " + overlap);
+        assertTrue(overlap >= 3, "several posts at once (the pool sized to match by default): " + overlap);
+        assertEquals(0, service.stats(A).outboxDepth());
+    }
+
+    @Test
+    void aSlowPostHoldsOnlyItsOwnSlotWhileTheOthersGoOn() throws IOException {
+        api.slowNext(1, Duration.ofSeconds(3)); // kept, but answered late; the client waits (timeout 10 s)
+        DeliveryService service = start(Duration.ofSeconds(10));
+        List<String> a = new ArrayList<>();
+
+        appendBatches(service, A, a, 1, 20);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered(service, A) == 20);
+        List<Exchange> log = api.exchanges();
+        Exchange slow = log.stream().max(Comparator.comparingLong(e -> e.answeredNanos() - e.receivedNanos()))
+                .orElseThrow();
+        long beforeIt = log.stream().filter(e -> e != slow && e.answeredNanos() < slow.answeredNanos()).count();
+        assertEquals(19, beforeIt, "the 19 others were delivered while the slow one waited for its answer");
+        assertExactlyOnce(a, bodies(A));
+    }
+
+    @Test
+    void withOnePostInFlightTheOrderIsKept() throws IOException {
+        api.failNext(2, 503, null).passNext(3).resetNext(1);
+        DeliveryService service = start(new SinkSettings(api.url(), TOKEN, Duration.ofSeconds(5), 0, true, "", 1));
+        List<String> a = new ArrayList<>();
+
+        appendBatches(service, A, a, 3, 5);
+
+        await().until(() -> delivered(service, A) == 15);
+        assertEquals(a, bodies(A), "max_in_flight 1: one post at a time, in the order appended");
+        assertEquals(1, mostInFlight(api.exchanges()));
+    }
+
     // ---- helpers
 
+    /** The most requests the API was handling at one moment. */
+    private static int mostInFlight(List<Exchange> log) {
+        int most = 0;
+        for (Exchange e : log) {
+            int at = (int) log.stream()
+                    .filter(o -> o.receivedNanos() <= e.receivedNanos() && o.answeredNanos() > e.receivedNanos()).count();
+            most = Math.max(most, at);
+        }
+        return most;
+    }
+
     private DeliveryService start(Duration timeout) {
+        return start(new SinkSettings(api.url(), TOKEN, timeout, CONNECTIONS, true, ""));
+    }
+
+    private DeliveryService start(SinkSettings settings) {
         // the test's backoff: 2, 4, 8... ms instead of seconds; Retry-After is taken as the API sends it
         DeliveryTiming timing = new DeliveryTiming(Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
                 new Backoff(Duration.ofMillis(1), () -> 1.0), Duration.ofMinutes(5));
-        DeliveryService service = new DeliveryService(data, new SinkSettings(api.url(), TOKEN, timeout, 4, true, ""),
-                timing, new SecretResolver(name -> null));
+        DeliveryService service = new DeliveryService(data, settings, timing, new SecretResolver(name -> null));
         running.add(service);
         return service;
     }
@@ -385,14 +451,18 @@ class DeliveryFaultTest {
         return TimeUnit.NANOSECONDS.toMillis(log.get(i + 1).receivedNanos() - log.get(i).answeredNanos());
     }
 
-    private static void assertExactlyOnceInOrder(List<String> appended, List<String> received) {
-        assertEquals(appended, received, "every record exactly once, in the order appended");
+    private static void assertExactlyOnce(List<String> appended, List<String> received) {
+        assertEquals(sorted(appended), sorted(received), "every record exactly once");
     }
 
-    /** Every record arrived, and their first arrivals are in the order appended (retries may repeat one). */
-    private static void assertInOrderWithoutLoss(List<String> appended, List<String> received) {
-        Set<String> distinct = new LinkedHashSet<>(received);
-        assertEquals(appended, List.copyOf(distinct), "every record, first arrivals in the order appended");
+    /** Every record arrived, none that was not appended (retries may repeat one). */
+    private static void assertWithoutLoss(List<String> appended, List<String> received) {
+        assertEquals(Set.copyOf(appended), Set.copyOf(received), "every record, and only those");
+        assertEquals(appended.size(), Set.copyOf(appended).size());
+    }
+
+    private static List<String> sorted(List<String> texts) {
+        return texts.stream().sorted().toList();
     }
 
     private static InputConfig input(String name) {

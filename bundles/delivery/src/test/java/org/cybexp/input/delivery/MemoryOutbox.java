@@ -2,8 +2,10 @@ package org.cybexp.input.delivery;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.cybexp.input.delivery.store.EventRecord;
 import org.cybexp.input.delivery.store.Outbox;
@@ -16,6 +18,7 @@ import org.cybexp.input.delivery.store.StoredEvent;
 final class MemoryOutbox implements Outbox {
 
     private final Deque<StoredEvent> waiting = new ArrayDeque<>();
+    private final Set<StoredEvent> handedOut = new HashSet<>();
     private long nextSeq;
     private long bytes;
     private byte[] lastCommit;
@@ -43,20 +46,28 @@ final class MemoryOutbox implements Outbox {
 
     @Override
     public synchronized Optional<StoredEvent> next() {
-        return Optional.ofNullable(waiting.peekFirst());
+        StoredEvent next = waiting.pollFirst();
+        if (next != null) {
+            handedOut.add(next);
+        }
+        return Optional.ofNullable(next);
     }
 
     @Override
     public synchronized void remove(StoredEvent event) {
-        if (waiting.peekFirst() != event) {
-            throw new IllegalStateException("event " + event.seq() + " is not the oldest waiting one");
+        if (!handedOut.remove(event)) {
+            throw new IllegalStateException("event " + event.seq() + " was not handed out");
         }
-        waiting.removeFirst();
         bytes -= size(event.record());
     }
 
     @Override
     public synchronized long depth() {
+        return waiting.size() + handedOut.size();
+    }
+
+    @Override
+    public synchronized long waiting() {
         return waiting.size();
     }
 

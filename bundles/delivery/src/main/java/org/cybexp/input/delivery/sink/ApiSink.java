@@ -18,6 +18,7 @@ import org.apache.hc.client5.http.entity.mime.HttpMultipartMode;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.utils.DateUtils;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -44,12 +45,15 @@ public final class ApiSink implements Sink {
 
     private final ApiEndpoint endpoint;
     private final CloseableHttpClient client;
+    private final PoolingHttpClientConnectionManager pool;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
 
-    private ApiSink(ApiEndpoint endpoint, CloseableHttpClient client, Clock clock) {
+    private ApiSink(ApiEndpoint endpoint, CloseableHttpClient client, PoolingHttpClientConnectionManager pool,
+            Clock clock) {
         this.endpoint = endpoint;
         this.client = client;
+        this.pool = pool;
         this.clock = clock;
     }
 
@@ -73,7 +77,17 @@ public final class ApiSink implements Sink {
                 .disableCookieManagement()
                 .setUserAgent("cybexp-input")
                 .build();
-        return new ApiSink(endpoint, client, clock);
+        return new ApiSink(endpoint, client, pool, clock);
+    }
+
+    /** Resizes the pool at runtime (one route: the API); connections beyond a smaller size close when freed. */
+    @Override
+    public void connections(int count) {
+        int size = Math.max(1, count);
+        if (pool.getMaxTotal() != size) {
+            pool.setMaxTotal(size);
+            pool.setDefaultMaxPerRoute(size);
+        }
     }
 
     @Override
@@ -117,6 +131,10 @@ public final class ApiSink implements Sink {
             try (InputStream in = response.getEntity().getContent()) {
                 body = in.readNBytes(BODY_LIMIT);
             }
+        }
+        if (response.getCode() >= 200 && response.getCode() < 300) {
+            // the hot path: nobody reads a 2xx's message, so its JSON is not parsed
+            return new SinkAnswer(response.getCode(), "", null);
         }
         String message = message(body);
         if (message.isEmpty()) {

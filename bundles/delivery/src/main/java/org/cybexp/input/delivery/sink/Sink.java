@@ -15,6 +15,13 @@ public interface Sink extends AutoCloseable {
      */
     SinkAnswer deliver(StoredEvent event) throws IOException;
 
+    /**
+     * How many deliveries may run at once (the connection pool of the API); called when inputs come. Sinks
+     * without a pool ignore it. Deliveries may be called from many threads at once.
+     */
+    default void connections(int count) {
+    }
+
     /** Releases connections or files; an event being handed over may fail and is retried later. */
     @Override
     void close();

@@ -5,85 +5,172 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
- * The sequence number up to which an outbox is delivered ({@code ack}). Two checksummed slots written in turn,
- * so a torn write leaves the other one. Every acknowledgement is written (the page cache keeps it through a
- * killed process); it is fsync'd at most once per {@code syncEvery} millis, so after a power loss only the
- * last moments' deliveries are sent again (at-least-once), never skipped.
+ * What an outbox has delivered ({@code ack}): a watermark (every event up to that sequence number is delivered)
+ * in two checksummed slots written in turn, so a torn write leaves the other one; and, after them, a fixed table
+ * of entries for events delivered out of order above the watermark (several posts are in flight at once, and
+ * answers come in any order). An entry is one checksummed sequence number; it means "delivered" only while it is
+ * above the watermark, so an entry the watermark has passed is free again without being erased.
  *
- * <p>Both slots are written when the file is opened, so an acknowledgement overwrites bytes the disk already
- * holds and needs no new space: a full disk cannot keep delivery from writing down what the API took.
+ * <p>Every acknowledgement is written (the page cache keeps it through a killed process); it is fsync'd at most
+ * once per {@code syncEvery} millis, so after a power loss only the last moments' deliveries are sent again
+ * (at-least-once), never skipped: an entry or a slot is only ever written with a number that was delivered.
+ *
+ * <p>The slots and the table are written when the file is opened, so an acknowledgement overwrites bytes the
+ * disk already holds and needs no new space: a full disk cannot keep delivery from writing down what the API took.
  */
 final class AckFile implements Closeable {
 
+    /** Out-of-order acknowledgements the table holds; beyond them, delivery waits for the oldest post. */
+    static final int DEFAULT_ENTRIES = 8192;
     private static final int SLOT = 16;
+    private static final int TABLE = 2 * SLOT;
+    /** Entries and slots checksum different bytes, so neither is ever taken for the other. */
+    private static final byte ENTRY_TAG = 'E';
 
     private final RandomAccessFile file;
     private final long syncEveryMillis;
-    private long acked;
+    private long watermark;
     private int nextSlot;
     private long lastSync;
+    /** Entry index by sequence number, for the out-of-order acknowledgements above the watermark. */
+    private final NavigableMap<Long, Integer> entries = new TreeMap<>();
+    private final Deque<Integer> free = new ArrayDeque<>();
 
-    private AckFile(RandomAccessFile file, long syncEveryMillis, long acked, int nextSlot) {
+    private AckFile(RandomAccessFile file, long syncEveryMillis, long watermark, int nextSlot) {
         this.file = file;
         this.syncEveryMillis = syncEveryMillis;
-        this.acked = acked;
+        this.watermark = watermark;
         this.nextSlot = nextSlot;
     }
 
-    /** Opens the file; an absent or unreadable one means nothing is acknowledged ({@code -1}). */
+    /** Opens the file; an absent or unreadable one means nothing is acknowledged (watermark {@code -1}). */
     static AckFile open(Path path, long syncEveryMillis) throws IOException {
+        return open(path, syncEveryMillis, DEFAULT_ENTRIES);
+    }
+
+    static AckFile open(Path path, long syncEveryMillis, int capacity) throws IOException {
         RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
-        long best = -1;
-        int bestSlot = -1;
-        for (int slot = 0; slot < 2; slot++) {
-            if (file.length() >= (slot + 1L) * SLOT) {
-                byte[] bytes = new byte[SLOT];
-                file.seek((long) slot * SLOT);
-                file.readFully(bytes);
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                long seq = buffer.getLong(0);
-                if (buffer.getInt(8) == crc(seq) && seq > best) {
+        try {
+            long best = -1;
+            int bestSlot = -1;
+            for (int slot = 0; slot < 2; slot++) {
+                long seq = readSeq(file, (long) slot * SLOT, null);
+                if (seq > best) {
                     best = seq;
                     bestSlot = slot;
                 }
             }
+            AckFile ack = new AckFile(file, syncEveryMillis, best, bestSlot == 0 ? 1 : 0);
+            for (int i = 0; i < capacity; i++) {
+                long seq = readSeq(file, entryOffset(i), ENTRY_TAG);
+                if (seq > best) {
+                    ack.entries.put(seq, i);
+                } else {
+                    ack.free.addLast(i);
+                }
+            }
+            reserve(file, best, capacity);
+            return ack;
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
         }
-        reserve(file, best);
-        return new AckFile(file, syncEveryMillis, best, bestSlot == 0 ? 1 : 0);
+    }
+
+    /** The checksummed number at {@code offset}, or -1 if there is none intact (never written, torn). */
+    private static long readSeq(RandomAccessFile file, long offset, Byte tag) throws IOException {
+        if (file.length() < offset + SLOT) {
+            return -1;
+        }
+        byte[] bytes = new byte[SLOT];
+        file.seek(offset);
+        file.readFully(bytes);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long seq = buffer.getLong(0);
+        return buffer.getInt(8) == crc(seq, tag) ? seq : -1;
     }
 
     /**
-     * Writes the slots the file does not have yet (a new outbox) with the current value, which reads back the
-     * same. Best effort: on a disk already full the outbox still opens, and an ack that fails is written again.
+     * Writes what the file does not have yet (a new outbox, or one written before the table existed): the slots
+     * with the current watermark, which reads back the same, and the table with entries that mean nothing. Best
+     * effort: on a disk already full the outbox still opens, and an ack that fails is written again.
      */
-    private static void reserve(RandomAccessFile file, long acked) {
+    private static void reserve(RandomAccessFile file, long watermark, int capacity) {
         try {
             long length = file.length();
-            if (length >= 2L * SLOT) {
+            long full = entryOffset(capacity);
+            if (length >= full) {
                 return;
             }
-            for (long at = length - length % SLOT; at < 2L * SLOT; at += SLOT) {
+            for (long at = length - length % SLOT; at < TABLE; at += SLOT) {
                 file.seek(at);
-                file.write(slot(acked));
+                file.write(slot(watermark, null));
             }
+            // zeros, which no entry's checksum matches, written rather than a sparse hole: the blocks are allocated
+            long from = Math.max(length, TABLE);
+            file.seek(from);
+            file.write(new byte[(int) (full - from)]);
             file.getFD().sync();
         } catch (IOException e) {
-            // no room now: the first acknowledgement allocates the slots instead
+            // no room now: the first acknowledgement allocates what it needs instead
         }
     }
 
-    synchronized long acked() {
-        return acked;
+    /** Every event up to this sequence number is delivered. */
+    synchronized long watermark() {
+        return watermark;
     }
 
-    synchronized void ack(long seq, long nowMillis) throws IOException {
-        file.seek((long) nextSlot * SLOT);
-        file.write(slot(seq));
-        nextSlot = 1 - nextSlot;
-        acked = seq;
+    /** Whether the event was delivered: at or under the watermark, or acknowledged out of order above it. */
+    synchronized boolean acked(long seq) {
+        return seq <= watermark || entries.containsKey(seq);
+    }
+
+    /** How many more out-of-order acknowledgements the table can take. */
+    synchronized int room() {
+        return free.size();
+    }
+
+    /** How many acknowledgements above the watermark the file holds. */
+    synchronized int outOfOrder() {
+        return entries.size();
+    }
+
+    /**
+     * Writes down that {@code seq} was delivered and that every event up to {@code newWatermark} is: the entry
+     * first (when {@code seq} stays above the watermark), then the watermark, so a crash between the two loses
+     * nothing. Entries the new watermark passes are free again.
+     *
+     * @throws IllegalStateException if {@code seq} needs an entry and the table is full (see {@link #room})
+     */
+    synchronized void ack(long seq, long newWatermark, long nowMillis) throws IOException {
+        if (seq > newWatermark && !entries.containsKey(seq)) {
+            Integer index = free.peekFirst();
+            if (index == null) {
+                throw new IllegalStateException("no room for another acknowledgement out of order");
+            }
+            file.seek(entryOffset(index));
+            file.write(slot(seq, ENTRY_TAG));
+            free.removeFirst();
+            entries.put(seq, index);
+        }
+        if (newWatermark > watermark) {
+            file.seek((long) nextSlot * SLOT);
+            file.write(slot(newWatermark, null));
+            nextSlot = 1 - nextSlot;
+            watermark = newWatermark;
+            Map<Long, Integer> passed = entries.headMap(newWatermark, true);
+            free.addAll(passed.values());
+            passed.clear();
+        }
         if (nowMillis - lastSync >= syncEveryMillis) {
             file.getFD().sync();
             lastSync = nowMillis;
@@ -97,13 +184,20 @@ final class AckFile implements Closeable {
         }
     }
 
-    private static byte[] slot(long seq) {
-        return ByteBuffer.allocate(SLOT).putLong(seq).putInt(crc(seq)).array();
+    private static long entryOffset(int index) {
+        return TABLE + (long) index * SLOT;
     }
 
-    private static int crc(long seq) {
+    private static byte[] slot(long seq, Byte tag) {
+        return ByteBuffer.allocate(SLOT).putLong(seq).putInt(crc(seq, tag)).array();
+    }
+
+    private static int crc(long seq, Byte tag) {
         CRC32C crc = new CRC32C();
         crc.update(ByteBuffer.allocate(8).putLong(seq).flip());
+        if (tag != null) {
+            crc.update(tag);
+        }
         return (int) crc.getValue();
     }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The durable queue of one input's events waiting for delivery, oldest first. {@link SegmentOutbox} is the
- * implementation; the interface keeps delivery and dead-letter replay independent of its file format.
+ * The durable queue of one input's events waiting for delivery. Events are handed out oldest first, several at
+ * a time (the posts in flight), and acknowledged in any order. {@link SegmentOutbox} is the implementation; the
+ * interface keeps delivery and dead-letter replay independent of its file format.
  */
 public interface Outbox extends Closeable {
 
@@ -29,12 +30,22 @@ public interface Outbox extends Closeable {
     Optional<byte[]> lastCommit();
 
     /**
-     * The oldest waiting event, or empty. An event found damaged is moved aside and reported, never returned.
+     * Hands out the oldest waiting event not handed out yet, or empty (none, or the outbox cannot take another
+     * acknowledgement out of order until older events are acknowledged). An event handed out stays in the outbox
+     * until {@link #remove}d; the caller keeps it to post it again after a failure. An event found damaged is
+     * moved aside and reported, never returned.
      */
     Optional<StoredEvent> next() throws IOException;
 
-    /** Acknowledges the event {@link #next} returned, once the sink has it or it went to the dead letters. */
+    /**
+     * Acknowledges an event {@link #next} handed out, in any order, once the sink has it or it went to the dead
+     * letters; durable, so after a restart it is not handed out again. If it throws, the event stays handed out
+     * and the call may be repeated.
+     */
     void remove(StoredEvent event) throws IOException;
+
+    /** How many events wait that {@link #next} has not handed out yet. */
+    long waiting();
 
     /** How many events wait. */
     long depth();

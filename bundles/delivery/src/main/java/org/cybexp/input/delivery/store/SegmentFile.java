@@ -9,8 +9,8 @@ import java.nio.file.Path;
 
 /**
  * One segment of an outbox log ({@code <first seq>.seg}). The appender and the deliverer each have their own
- * handle, so one reads while the other writes; {@link #durableEnd} is how far the appender has fsync'd, and
- * nothing past it is read. {@link RandomAccessFile}, not a FileChannel: interrupting a thread (an immediate stop
+ * handle, so one reads while the other writes; {@link #durableEnd} is how far appends are fsync'd, and nothing
+ * past it is read. {@link RandomAccessFile}, not a FileChannel: interrupting a thread (an immediate stop
  * of a fetch) would close a channel under every other user of the segment.
  */
 final class SegmentFile implements Closeable {
@@ -24,6 +24,9 @@ final class SegmentFile implements Closeable {
     private final RandomAccessFile writer;
     private final RandomAccessFile reader;
     private volatile long durableEnd;
+    // guarded by writer
+    private long writtenEnd;
+    private long generation;
 
     private SegmentFile(Path path, long firstSeq, RandomAccessFile writer, RandomAccessFile reader)
             throws IOException {
@@ -32,6 +35,7 @@ final class SegmentFile implements Closeable {
         this.writer = writer;
         this.reader = reader;
         this.durableEnd = writer.length();
+        this.writtenEnd = durableEnd;
     }
 
     static SegmentFile open(Path path, long firstSeq) throws IOException {
@@ -85,16 +89,37 @@ final class SegmentFile implements Closeable {
         return end;
     }
 
-    /** Appends bytes at the durable end and forces them to disk; on failure cuts them off again. */
-    void append(ByteBuffer bytes) throws IOException {
-        long start = durableEnd;
+    /** Where an append's bytes end in the file, and the file's cut-back count when they were written. */
+    record Written(long end, long generation) {
+    }
+
+    /** How many times a failed fsync cut the file back; an append written before a cut is gone. */
+    long generation() {
         synchronized (writer) {
+            return generation;
+        }
+    }
+
+    /** How far appends have written (durable or not). */
+    long writtenEnd() {
+        synchronized (writer) {
+            return writtenEnd;
+        }
+    }
+
+    /**
+     * Writes bytes after the last append, without forcing them to disk: {@link GroupCommit} does that for many
+     * appends at once, and only then are they read. On failure (a full disk) the bytes are cut off again.
+     */
+    Written write(ByteBuffer bytes) throws IOException {
+        synchronized (writer) {
+            long start = writtenEnd;
             try {
                 writer.seek(start);
                 writer.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-                writer.getFD().sync();
-                durableEnd = start + bytes.remaining();
+                writtenEnd = start + bytes.remaining();
                 bytes.position(bytes.limit());
+                return new Written(writtenEnd, generation);
             } catch (IOException e) {
                 try {
                     writer.setLength(start); // a full disk must not leave half a batch for the next append
@@ -106,12 +131,59 @@ final class SegmentFile implements Closeable {
         }
     }
 
+    /**
+     * Forces what was written up to {@code written} to disk and makes it readable. If the fsync fails, every byte
+     * not yet durable is cut off (the appends waiting for it fail and are not stored) and appends go on from the
+     * durable end.
+     *
+     * @return whether it ran an fsync (false: an earlier one covered these bytes)
+     */
+    boolean sync(Written written) throws IOException {
+        long end;
+        long syncing;
+        synchronized (writer) {
+            syncing = generation;
+            if (written.generation() != syncing) {
+                throw new IOException(path.getFileName() + ": an earlier fsync failed and cut this append off");
+            }
+            if (written.end() <= durableEnd) {
+                return false; // an fsync for a later append covered it
+            }
+            end = writtenEnd;
+        }
+        // outside the lock: appends go on writing the next group while this one is forced to disk
+        IOException failure = null;
+        try {
+            writer.getFD().sync();
+        } catch (IOException e) {
+            failure = e;
+        }
+        synchronized (writer) {
+            if (failure == null && generation == syncing) {
+                durableEnd = Math.max(durableEnd, end);
+                return true;
+            }
+            if (failure == null) {
+                throw new IOException(path.getFileName() + ": an earlier fsync failed and cut this append off");
+            }
+            generation++;
+            writtenEnd = durableEnd;
+            try {
+                writer.setLength(durableEnd);
+            } catch (IOException again) {
+                failure.addSuppressed(again);
+            }
+            throw failure;
+        }
+    }
+
     /** Cuts the file at {@code offset} (a torn tail found at opening). */
     void truncate(long offset) throws IOException {
         synchronized (writer) {
             writer.setLength(offset);
             writer.getFD().sync();
             durableEnd = offset;
+            writtenEnd = offset;
         }
     }
 

@@ -11,7 +11,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -21,11 +23,12 @@ import org.cybexp.input.delivery.store.EventFile.CorruptEventException;
 /**
  * An input's outbox as an append-only log of segment files ({@code data/outbox/<input>/<first seq>.seg}) and an
  * {@code ack} file. An append writes all records of a batch, and the core's commit record after them, with one
- * write and one fsync (group commit): the batch and the dedup keys and cursor that go with it become durable in
- * the same step. Every record is framed and checksummed ({@link SegmentRecord}); at opening a torn or damaged
+ * write; the batch and the dedup keys and cursor that go with it become durable in the same fsync, which appends
+ * waiting at the same time share ({@link GroupCommit}). Every record is framed and checksummed ({@link SegmentRecord}); at opening a torn or damaged
  * tail is cut off, reported and kept in {@code corrupt/}, and the intact records before it are delivered.
- * Delivery reads the oldest waiting event; {@link #remove} acknowledges it, and a segment is deleted once every
- * event in it is acknowledged.
+ * Delivery takes events oldest first, several at a time (a window of posts in flight); {@link #remove}
+ * acknowledges any of them, in any order ({@link AckFile} keeps the out-of-order ones durably), and a segment
+ * is deleted once every event in it is acknowledged.
  */
 public final class SegmentOutbox implements Outbox {
 
@@ -36,22 +39,26 @@ public final class SegmentOutbox implements Outbox {
     private static final long ACK_SYNC_MILLIS = 1000;
     private static final Pattern SEGMENT = Pattern.compile("\\d{20}\\.seg");
 
-    /** The event {@link #next} returned, until it is removed. */
-    private record Head(long seq, long nextOffset, int payloadBytes) {
-    }
-
     private final Path dir;
     private final long segmentBytes;
     private final Consumer<String> report;
     private final EventFile format = new EventFile();
     private final AckFile ack;
+    private final GroupCommit commits;
     private final Object appendLock = new Object();
 
     // guarded by this
     private final Deque<SegmentFile> segments;
     private SegmentFile readSegment;
     private long readOffset;
-    private Head head;
+    /** Events {@link #next} handed out and not yet removed, by seq: their payload sizes. */
+    private final NavigableMap<Long, Integer> inFlight = new TreeMap<>();
+    /** The highest event seq the read cursor has passed (handed out, or found acknowledged). */
+    private long passedSeq;
+    /** Appends written but not yet durable and counted: a segment they are in is not given back. */
+    private int appending;
+    /** The seq of the newest commit record counted, so a late-counted older append cannot replace it. */
+    private long lastCommitSeq = Long.MIN_VALUE;
     private long depth;
     private long bytes;
     private byte[] lastCommit;
@@ -60,12 +67,13 @@ public final class SegmentOutbox implements Outbox {
     // guarded by appendLock
     private long nextSeq;
 
-    private SegmentOutbox(Path dir, long segmentBytes, Consumer<String> report, AckFile ack,
+    private SegmentOutbox(Path dir, long segmentBytes, Consumer<String> report, AckFile ack, GroupCommit commits,
             Deque<SegmentFile> segments) {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         this.report = report;
         this.ack = ack;
+        this.commits = commits;
         this.segments = segments;
     }
 
@@ -77,14 +85,26 @@ public final class SegmentOutbox implements Outbox {
      * @param report told, in words, about damage found and what was done with it
      */
     public static SegmentOutbox open(Path dir, long firstSeq, Consumer<String> report) throws IOException {
-        return open(dir, firstSeq, DEFAULT_SEGMENT_BYTES, report);
+        return open(dir, firstSeq, new GroupCommit(), report);
+    }
+
+    /** @param commits shares fsyncs with the other outboxes opened with it */
+    public static SegmentOutbox open(Path dir, long firstSeq, GroupCommit commits, Consumer<String> report)
+            throws IOException {
+        return open(dir, firstSeq, DEFAULT_SEGMENT_BYTES, AckFile.DEFAULT_ENTRIES, commits, report);
     }
 
     static SegmentOutbox open(Path dir, long firstSeq, long segmentBytes, Consumer<String> report)
             throws IOException {
+        return open(dir, firstSeq, segmentBytes, AckFile.DEFAULT_ENTRIES, new GroupCommit(), report);
+    }
+
+    /** @param ackEntries how many acknowledgements out of order the ack file holds */
+    static SegmentOutbox open(Path dir, long firstSeq, long segmentBytes, int ackEntries, GroupCommit commits,
+            Consumer<String> report) throws IOException {
         Files.createDirectories(dir);
         SegmentOutbox outbox = new SegmentOutbox(dir, segmentBytes, report,
-                AckFile.open(dir.resolve("ack"), ACK_SYNC_MILLIS), new ArrayDeque<>());
+                AckFile.open(dir.resolve("ack"), ACK_SYNC_MILLIS, ackEntries), commits, new ArrayDeque<>());
         try {
             long lastSeq = outbox.recover();
             outbox.nextSeq = Math.max(firstSeq, lastSeq + 1);
@@ -97,8 +117,9 @@ public final class SegmentOutbox implements Outbox {
 
     /** Scans every segment in order; @return the highest event seq found, or -1 */
     private synchronized long recover() throws IOException {
-        long acked = ack.acked();
+        long acked = ack.watermark();
         long lastSeq = acked;
+        passedSeq = acked;
         List<Path> files = segmentFiles();
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
@@ -118,7 +139,7 @@ public final class SegmentOutbox implements Outbox {
                     lastCommit = record.payload;
                 } else {
                     lastSeq = Math.max(lastSeq, record.seq);
-                    if (record.seq > acked) {
+                    if (!ack.acked(record.seq)) {
                         depth++;
                         bytes += record.payload.length;
                         if (readSegment == null) {
@@ -175,34 +196,51 @@ public final class SegmentOutbox implements Outbox {
         if (records.isEmpty() && commit == null) {
             return;
         }
+        SegmentFile target;
+        SegmentFile.Written written;
+        long commitSeq;
+        long payloadBytes = 0;
         synchronized (appendLock) {
             List<SegmentRecord> framed = new ArrayList<>(records.size() + 1);
             long seq = nextSeq;
             int size = 0;
-            long payloadBytes = 0;
             for (EventRecord record : records) {
                 SegmentRecord event = new SegmentRecord(SegmentRecord.EVENT, seq++, payload(record));
                 framed.add(event);
                 size += event.size();
                 payloadBytes += event.payload.length;
             }
+            commitSeq = seq - 1;
             if (commit != null) {
-                SegmentRecord marker = new SegmentRecord(SegmentRecord.COMMIT, seq - 1, commit);
+                SegmentRecord marker = new SegmentRecord(SegmentRecord.COMMIT, commitSeq, commit);
                 framed.add(marker);
                 size += marker.size();
             }
             ByteBuffer buffer = ByteBuffer.allocate(size);
             framed.forEach(r -> r.writeTo(buffer));
             buffer.flip();
-            SegmentFile target = segmentFor(size);
-            target.append(buffer);
+            target = segmentFor(size);
+            written = target.write(buffer);
             nextSeq = seq;
             synchronized (this) {
-                depth += records.size();
-                bytes += payloadBytes;
-                if (commit != null) {
-                    lastCommit = commit.clone();
-                }
+                appending++;
+            }
+        }
+        try {
+            commits.await(target, written); // outside the append lock: the next appends write meanwhile
+        } catch (IOException e) {
+            synchronized (this) {
+                appending--;
+            }
+            throw e;
+        }
+        synchronized (this) {
+            appending--;
+            depth += records.size();
+            bytes += payloadBytes;
+            if (commit != null && commitSeq > lastCommitSeq) {
+                lastCommit = commit.clone();
+                lastCommitSeq = commitSeq;
             }
         }
     }
@@ -213,21 +251,25 @@ public final class SegmentOutbox implements Outbox {
         boolean delivered;
         synchronized (this) {
             newest = segments.peekLast();
-            delivered = depth == 0 && head == null;
+            delivered = allDelivered();
         }
-        if (newest != null && newest.durableEnd() + size <= segmentBytes
-                && !(delivered && newest.durableEnd() >= RECYCLE_BYTES)) {
+        long written = newest == null ? 0 : newest.writtenEnd();
+        if (newest != null && written + size <= segmentBytes && !(delivered && written >= RECYCLE_BYTES)) {
             return newest;
         }
-        if (newest != null && newest.durableEnd() == 0) {
+        if (newest != null && written == 0) {
             return newest; // one batch bigger than a segment still goes somewhere
+        }
+        if (newest != null) {
+            // the reader moves on to a newer segment only past the end of the older one: make all of it durable
+            commits.await(newest, new SegmentFile.Written(written, newest.generation()));
         }
         Path file = dir.resolve(String.format("%020d.seg", nextSeq));
         SegmentFile created = SegmentFile.open(file, nextSeq);
         DurableFiles.syncDirectory(dir);
         synchronized (this) {
             segments.addLast(created);
-            if (readSegment == null || (depth == 0 && head == null && readOffset >= readSegment.durableEnd())) {
+            if (readSegment == null || (allDelivered() && readOffset >= readSegment.durableEnd())) {
                 readSegment = created;
                 readOffset = 0;
             }
@@ -238,6 +280,9 @@ public final class SegmentOutbox implements Outbox {
 
     @Override
     public synchronized Optional<StoredEvent> next() throws IOException {
+        if (ack.room() <= inFlight.size()) {
+            return Optional.empty(); // each event out must find room for its acknowledgement, in whatever order
+        }
         while (readSegment != null) {
             if (readOffset >= readSegment.durableEnd()) {
                 SegmentFile later = after(readSegment);
@@ -260,20 +305,23 @@ public final class SegmentOutbox implements Outbox {
                 continue;
             }
             SegmentRecord record = read.record();
-            if (record.type == SegmentRecord.COMMIT || record.seq <= ack.acked()) {
-                readOffset = read.next();
+            readOffset = read.next();
+            if (record.type == SegmentRecord.COMMIT) {
                 continue;
             }
+            passedSeq = Math.max(passedSeq, record.seq);
+            if (ack.acked(record.seq)) {
+                continue; // delivered out of order before a restart
+            }
+            inFlight.put(record.seq, record.payload.length);
             try {
-                StoredEvent event = new StoredEvent(record.seq, format.decode(record.payload));
-                head = new Head(record.seq, read.next(), record.payload.length);
-                return Optional.of(event);
+                return Optional.of(new StoredEvent(record.seq, format.decode(record.payload)));
             } catch (CorruptEventException e) {
                 // the frame is intact but its content is not an event: written so by a bug, keep it aside
-                Path kept = quarantine(readSegment, readOffset, read.next());
+                Path kept = quarantine(readSegment, read.next() - record.size(), read.next());
                 report.accept("unreadable event " + record.seq + " in outbox segment "
                         + readSegment.path.getFileName() + " (" + e.getMessage() + "), kept in " + kept);
-                acknowledge(record.seq, read.next(), record.payload.length);
+                acknowledge(record.seq);
             }
         }
         return Optional.empty();
@@ -281,18 +329,26 @@ public final class SegmentOutbox implements Outbox {
 
     @Override
     public synchronized void remove(StoredEvent event) throws IOException {
-        if (head == null || head.seq() != event.seq()) {
-            throw new IllegalStateException("event " + event.seq() + " is not the oldest waiting one");
+        if (!inFlight.containsKey(event.seq())) {
+            throw new IllegalStateException("event " + event.seq() + " was not handed out, or is removed already");
         }
-        acknowledge(head.seq(), head.nextOffset(), head.payloadBytes());
+        acknowledge(event.seq());
     }
 
-    private void acknowledge(long seq, long nextOffset, int payloadBytes) throws IOException {
-        ack.ack(seq, System.currentTimeMillis());
-        readOffset = nextOffset;
+    @Override
+    public synchronized long waiting() {
+        return depth - inFlight.size();
+    }
+
+    /** Writes the acknowledgement down, then forgets the event; if the write fails it stays handed out. */
+    private void acknowledge(long seq) throws IOException {
+        Integer payloadBytes = inFlight.get(seq);
+        Long oldest = inFlight.firstKey() == seq ? inFlight.higherKey(seq) : inFlight.firstKey();
+        ack.ack(seq, oldest == null ? passedSeq : oldest - 1, System.currentTimeMillis());
+        inFlight.remove(seq);
         depth--;
         bytes -= payloadBytes;
-        head = null;
+        deleteDelivered();
     }
 
     @Override
@@ -309,7 +365,7 @@ public final class SegmentOutbox implements Outbox {
     public synchronized long reclaimableBytes() {
         // as segmentFor decides: a delivered newest segment this big is replaced, and every segment goes with it
         SegmentFile newest = segments.peekLast();
-        if (depth != 0 || head != null || newest == null || newest.durableEnd() < RECYCLE_BYTES) {
+        if (!allDelivered() || newest == null || newest.durableEnd() < RECYCLE_BYTES) {
             return 0;
         }
         return segments.stream().mapToLong(SegmentFile::durableEnd).sum();
@@ -337,14 +393,25 @@ public final class SegmentOutbox implements Outbox {
         }
     }
 
-    /** Deletes the segments before the one being read: every event in them is acknowledged. */
+    private boolean allDelivered() {
+        return depth == 0 && inFlight.isEmpty() && appending == 0;
+    }
+
+    /** Deletes the segments before the one being read whose events are all acknowledged. */
     private void deleteDelivered() throws IOException {
-        while (!segments.isEmpty() && segments.peekFirst() != readSegment) {
+        while (segments.size() > 1 && segments.peekFirst() != readSegment
+                && (inFlight.isEmpty() || inFlight.firstKey() >= secondSegment().firstSeq)) {
             SegmentFile done = segments.removeFirst();
             damaged.remove(done);
             done.close();
             Files.deleteIfExists(done.path);
         }
+    }
+
+    private SegmentFile secondSegment() {
+        var all = segments.iterator();
+        all.next();
+        return all.next();
     }
 
     private SegmentFile after(SegmentFile segment) {

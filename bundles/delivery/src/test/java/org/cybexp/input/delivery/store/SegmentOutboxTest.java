@@ -3,6 +3,7 @@ package org.cybexp.input.delivery.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -31,16 +32,15 @@ class SegmentOutboxTest {
         try (SegmentOutbox outbox = open()) {
             outbox.append(records("a", "b", "c"));
             assertEquals(3, outbox.depth());
-            assertEquals("a", body(outbox.next()));
-            assertEquals("a", body(outbox.next()), "next() returns the oldest until it is removed");
-            outbox.remove(outbox.next().orElseThrow());
+            StoredEvent a = outbox.next().orElseThrow();
+            assertEquals("a", new String(a.body(), StandardCharsets.UTF_8), "the oldest first");
+            assertEquals("b", body(outbox.next()), "the next one while a is in flight");
+            outbox.remove(a);
         }
         try (SegmentOutbox reopened = open()) {
-            assertEquals(2, reopened.depth());
-            assertEquals("b", body(reopened.next()));
-            reopened.remove(reopened.next().orElseThrow());
-            assertEquals("c", body(reopened.next()));
-            reopened.remove(reopened.next().orElseThrow());
+            assertEquals(2, reopened.depth(), "b was handed out, not acknowledged: it waits again");
+            assertEquals("b", deliver(reopened));
+            assertEquals("c", deliver(reopened));
             assertTrue(reopened.isEmpty());
             assertEquals(Optional.empty(), reopened.next());
             assertEquals(0, reopened.bytes());
@@ -100,10 +100,8 @@ class SegmentOutboxTest {
             assertEquals(1, reports.size(), reports.toString());
             assertTrue(reports.get(0).contains("torn or damaged tail"), reports.get(0));
             assertEquals(1, corruptFiles().size());
-            assertEquals("a", body(reopened.next()));
-            reopened.remove(reopened.next().orElseThrow());
-            assertEquals("b", body(reopened.next()));
-            reopened.remove(reopened.next().orElseThrow());
+            assertEquals("a", deliver(reopened));
+            assertEquals("b", deliver(reopened));
             assertEquals(Optional.empty(), reopened.next());
 
             reopened.append(records("d")); // appends go on after the intact records
@@ -125,8 +123,7 @@ class SegmentOutboxTest {
         try (SegmentOutbox reopened = open()) {
             assertEquals(2, reopened.depth());
             assertTrue(reports.get(0).contains("damaged records"), reports.toString());
-            assertEquals("first", body(reopened.next()));
-            reopened.remove(reopened.next().orElseThrow());
+            assertEquals("first", deliver(reopened));
             assertEquals("third", body(reopened.next()));
             assertEquals(1, reports.size(), "reported once: " + reports);
             assertEquals(1, corruptFiles().size());
@@ -156,18 +153,22 @@ class SegmentOutboxTest {
     }
 
     @Test
-    void theAckFileHasBothSlotsFromTheStartSoAnAcknowledgementNeedsNoNewSpace() throws IOException {
+    void theAckFileHasItsSlotsAndTableFromTheStartSoAnAcknowledgementNeedsNoNewSpace() throws IOException {
+        long size = 32 + 16L * AckFile.DEFAULT_ENTRIES;
         try (SegmentOutbox outbox = open()) {
-            assertEquals(32, Files.size(dir.resolve("ack")), "written before any acknowledgement");
-            outbox.append(records("a", "b"));
+            assertEquals(size, Files.size(dir.resolve("ack")), "written before any acknowledgement");
+            outbox.append(records("a", "b", "c"));
         }
         try (SegmentOutbox reopened = open()) {
-            assertEquals(2, reopened.depth(), "the slots written in advance acknowledge nothing");
+            assertEquals(3, reopened.depth(), "the slots and entries written in advance acknowledge nothing");
+            reopened.next().orElseThrow();
+            reopened.remove(reopened.next().orElseThrow()); // out of order: an entry of the table
             reopened.remove(reopened.next().orElseThrow());
-            assertEquals(32, Files.size(dir.resolve("ack")));
+            assertEquals(size, Files.size(dir.resolve("ack")));
         }
         try (SegmentOutbox again = open()) {
-            assertEquals("b", body(again.next()));
+            assertEquals("a", body(again.next()));
+            assertEquals(Optional.empty(), again.next());
         }
     }
 
@@ -191,15 +192,109 @@ class SegmentOutboxTest {
     }
 
     @Test
-    void removingAnythingButTheOldestIsRefused() throws IOException {
+    void removingAnEventNotHandedOutIsRefused() throws IOException {
         try (SegmentOutbox outbox = open()) {
             outbox.append(records("a", "b"));
             StoredEvent a = outbox.next().orElseThrow();
-            StoredEvent fake = new StoredEvent(a.seq() + 1, a.record());
-            assertFalse(fake.seq() == a.seq());
-            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> outbox.remove(fake));
-            assertEquals(2, outbox.depth());
+            StoredEvent notYet = new StoredEvent(a.seq() + 1, a.record());
+            assertThrows(IllegalStateException.class, () -> outbox.remove(notYet));
+            outbox.remove(a);
+            assertThrows(IllegalStateException.class, () -> outbox.remove(a), "removed already");
+            assertEquals(1, outbox.depth());
         }
+    }
+
+    @Test
+    void acknowledgementsOutOfOrderAreDurableSoOnlyTheUnacknowledgedComeBackAfterACrash() throws IOException {
+        List<StoredEvent> out = new ArrayList<>();
+        try (SegmentOutbox outbox = open()) {
+            outbox.append(records("e0", "e1", "e2", "e3", "e4", "e5"));
+            for (int i = 0; i < 5; i++) {
+                out.add(outbox.next().orElseThrow()); // five posts in flight
+            }
+            assertEquals(1, outbox.waiting());
+            outbox.remove(out.get(3));
+            outbox.remove(out.get(1));
+            outbox.remove(out.get(4));
+            assertEquals(3, outbox.depth(), "e0, e2 in flight, e5 waiting");
+        } // closed without acknowledging e0 and e2: as after a crash, their answers never came
+        try (SegmentOutbox reopened = open()) {
+            assertEquals(3, reopened.depth());
+            assertEquals(List.of("e0", "e2", "e5"), drain(reopened));
+            assertTrue(reopened.isEmpty());
+        }
+        try (SegmentOutbox again = open()) {
+            assertTrue(again.isEmpty(), "all acknowledged, in whatever order");
+            again.append(records("e6"));
+            assertEquals("e6", deliver(again));
+        }
+        assertTrue(reports.isEmpty(), reports.toString());
+    }
+
+    @Test
+    void theWatermarkPassesOutOfOrderAcknowledgementsAndFreesTheirEntries() throws IOException {
+        try (SegmentOutbox outbox = SegmentOutbox.open(dir, 100, 400, 4, new GroupCommit(), reports::add)) {
+            outbox.append(records("slow", "b", "c", "d", "e", "f", "g"));
+            StoredEvent slow = outbox.next().orElseThrow();
+            for (int i = 0; i < 2; i++) {
+                deliver(outbox);
+            }
+            StoredEvent d = outbox.next().orElseThrow();
+            assertEquals(Optional.empty(), outbox.next(),
+                    "4 entries: 2 taken, 2 kept for the posts in flight; nothing more goes out before the slow one");
+            outbox.remove(d);
+            assertEquals(Optional.empty(), outbox.next());
+            outbox.remove(slow); // the watermark passes b, c, d: their entries are free again
+            assertEquals(List.of("e", "f", "g"), drain(outbox));
+            assertTrue(outbox.isEmpty());
+        }
+        try (SegmentOutbox reopened = SegmentOutbox.open(dir, 100, 400, 4, new GroupCommit(), reports::add)) {
+            assertTrue(reopened.isEmpty());
+        }
+    }
+
+    @Test
+    void appendsFromManyThreadsAtOnceShareFsyncsAndAllBecomeDurable() throws Exception {
+        GroupCommit commits = new GroupCommit();
+        int threads = 8;
+        int each = 50;
+        try (SegmentOutbox outbox = SegmentOutbox.open(dir, 100, commits, reports::add)) {
+            List<Thread> appenders = new ArrayList<>();
+            List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                appenders.add(new Thread(() -> {
+                    try {
+                        for (int i = 0; i < each; i++) {
+                            outbox.append(records("t" + thread + "-" + i), new byte[] {(byte) thread});
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            appenders.forEach(Thread::start);
+            for (Thread appender : appenders) {
+                appender.join();
+            }
+            assertTrue(failures.isEmpty(), failures.toString());
+            assertEquals(threads * each, outbox.depth());
+            assertTrue(commits.fsyncs() <= threads * each, commits.fsyncs() + " fsyncs");
+        }
+        try (SegmentOutbox reopened = SegmentOutbox.open(dir, 100, commits, reports::add)) {
+            List<String> bodies = drain(reopened);
+            assertEquals(threads * each, bodies.size());
+            assertEquals(threads * each, new java.util.HashSet<>(bodies).size());
+            for (int t = 0; t < threads; t++) {
+                String prefix = "t" + t + "-";
+                List<String> mine = bodies.stream().filter(b -> b.startsWith(prefix)).toList();
+                assertEquals(each, mine.size());
+                for (int i = 0; i < each; i++) {
+                    assertEquals(prefix + i, mine.get(i), "one thread's appends keep their order");
+                }
+            }
+        }
+        assertTrue(reports.isEmpty(), reports.toString());
     }
 
     // ---- helpers
@@ -215,6 +310,22 @@ class SegmentOutboxTest {
                     body.getBytes(StandardCharsets.UTF_8)));
         }
         return out;
+    }
+
+    /** Takes and acknowledges every waiting event; @return their bodies */
+    private static List<String> drain(Outbox outbox) throws IOException {
+        List<String> bodies = new ArrayList<>();
+        while (!outbox.isEmpty()) {
+            bodies.add(deliver(outbox));
+        }
+        return bodies;
+    }
+
+    /** Takes the next event, acknowledges it, returns its body. */
+    private static String deliver(Outbox outbox) throws IOException {
+        StoredEvent event = outbox.next().orElseThrow();
+        outbox.remove(event);
+        return new String(event.body(), StandardCharsets.UTF_8);
     }
 
     private static String body(Optional<StoredEvent> event) {

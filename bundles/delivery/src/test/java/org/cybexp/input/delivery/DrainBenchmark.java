@@ -1,0 +1,136 @@
+package org.cybexp.input.delivery;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+import org.cybexp.input.delivery.store.EventRecord;
+import org.cybexp.input.delivery.store.InputFolder;
+import org.cybexp.input.delivery.store.SegmentOutbox;
+import org.cybexp.input.testkit.LoopbackRawApi;
+
+/**
+ * The drain of full outboxes: records stored while the API was unreachable (written into the outboxes before
+ * the service starts, as a daemon finds them after a restart), then the real {@link DeliveryService} with
+ * default settings delivers them, {@code max_in_flight} posts per input over the shared pool. The time runs
+ * from the service's start to the last record delivered (every acknowledgement written down). Not a test: run
+ * it through {@code bench/delivery/drain.sh}.
+ *
+ * <p>Arguments: {@code SINK INPUTS [RECORDS_PER_INPUT] [MAX_IN_FLIGHT]}: {@code SINK} is {@code delay:<ms>} for
+ * a loopback {@code /raw} that answers each post after that delay ({@link LoopbackRawApi} with a latency; the
+ * limit printed is {@code min(inputs * max_in_flight, connections) / delay}), or an http URL (nginx answering at
+ * once; the script prints wrk's figures of the same run). {@code INPUTS} e.g. {@code 1,4}.
+ */
+public final class DrainBenchmark {
+
+    private static final int BODY_BYTES = 512;
+    private static final String TOKEN = "drain-bench-token";
+
+    private DrainBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String sink = args[0];
+        int[] inputCounts = Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        int window = args.length > 3 ? Integer.parseInt(args[3]) : SinkSettings.DEFAULT_MAX_IN_FLIGHT;
+        Path scratch = Files.createDirectories(Path.of(System.getProperty("bench.data", "target/drain-data")));
+        if (sink.startsWith("delay:")) {
+            long delayMillis = Long.parseLong(sink.substring("delay:".length()));
+            try (LoopbackRawApi api = new LoopbackRawApi(TOKEN)) {
+                api.keepRequests(false);
+                warmUp(scratch, api.url(), window);
+                api.latency(Duration.ofMillis(delayMillis));
+                for (int inputs : inputCounts) {
+                    // about 8 s of the limit per run, at least 500 records per input
+                    int perInput = args.length > 2 ? Integer.parseInt(args[2])
+                            : (int) Math.max(500, window * 8000 / Math.max(1, delayMillis));
+                    // the pool is sized to match by default (max_connections 0): every post has a connection
+                    double limit = inputs * window * 1000.0 / delayMillis;
+                    double rate = drain(scratch, api.url(), inputs, perInput, window);
+                    System.out.printf(Locale.ROOT, "| %d ms | %d | %d | %,d | %,.0f/s | %,.0f/s | %.2f |%n",
+                            delayMillis, inputs, window, inputs * perInput, rate, limit, rate / limit);
+                }
+            }
+        } else {
+            warmUp(scratch, sink, window);
+            for (int inputs : inputCounts) {
+                int perInput = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+                double rate = drain(scratch, sink, inputs, perInput, window);
+                System.out.printf(Locale.ROOT, "drain inputs=%d max_in_flight=%d records=%d rate=%.0f%n", inputs,
+                        window, inputs * perInput, rate);
+            }
+        }
+    }
+
+    /** Drains a few outboxes first, unmeasured, so the JIT has compiled the path (a running daemon's is warm). */
+    private static void warmUp(Path scratch, String url, int window) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            drain(scratch, url, 2, 5_000, window);
+        }
+    }
+
+    /** @return records per second from the service's start to the last acknowledgement */
+    private static double drain(Path scratch, String url, int inputs, int perInput, int window) throws Exception {
+        Path data = Files.createTempDirectory(scratch, "drain-");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < inputs; i++) {
+            String name = "bench-" + i;
+            names.add(name);
+            fill(data.resolve("outbox").resolve(InputFolder.of(name)), name, perInput);
+        }
+        SinkSettings settings = new SinkSettings(url, TOKEN, Duration.ofSeconds(30), 0, true, "", window);
+        long start = System.nanoTime();
+        DeliveryService service = new DeliveryService(data, settings, DeliveryTiming.standard(),
+                new SecretResolver(name -> null));
+        long total = (long) inputs * perInput;
+        try {
+            while (names.stream().mapToLong(n -> service.stats(n).delivered()).sum() < total) {
+                Thread.sleep(2); // a benchmark's wait: the last acknowledgement ends the measured span
+            }
+            return total / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            service.deactivate();
+            deleteTree(data);
+        }
+    }
+
+    /** Stores the records as the core would have while the API was unreachable: batches of 1000 per append. */
+    private static void fill(Path dir, String name, int records) throws IOException {
+        try (SegmentOutbox outbox = SegmentOutbox.open(dir, 1, problem -> {
+            throw new IllegalStateException(problem);
+        })) {
+            List<EventRecord> batch = new ArrayList<>();
+            for (int n = 0; n < records; n++) {
+                batch.add(EventRecord.of(name, "org1", "phishtank", "UTC", "application/json", body(n)));
+                if (batch.size() == 1000 || n == records - 1) {
+                    outbox.append(batch, new byte[16]);
+                    batch = new ArrayList<>();
+                }
+            }
+        }
+    }
+
+    /** A unique JSON record of {@link #BODY_BYTES} bytes, shaped like a PhishTank one. */
+    static byte[] body(long n) {
+        String head = "{\"phish_id\":\"" + n + "\",\"url\":\"https://login-" + n + ".bench.example/verify\","
+                + "\"verified\":\"yes\",\"online\":\"yes\",\"target\":\"Other\",\"pad\":\"";
+        String tail = "\"}\n";
+        return (head + "x".repeat(Math.max(0, BODY_BYTES - head.length() - tail.length())) + tail)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
