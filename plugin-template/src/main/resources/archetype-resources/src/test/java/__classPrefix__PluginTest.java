@@ -20,8 +20,14 @@ class ${classPrefix}PluginTest {
 
     @Test
     void namesAreValidPidParts() {
-        for (SourcePlugin plugin : new SourcePlugin[] {new ${classPrefix}Plugin(), new ${classPrefix}StreamPlugin(),
-                new ${classPrefix}ListenPlugin()}) {
+        for (SourcePlugin plugin : new SourcePlugin[] {new ${classPrefix}Plugin(),
+#if( $streaming == "true" )
+                new ${classPrefix}StreamPlugin(),
+#end
+#if( $listener == "true" )
+                new ${classPrefix}ListenPlugin(),
+#end
+        }) {
             assertTrue(plugin.name().matches("[a-z0-9_]+"), plugin.name());
         }
     }
@@ -39,6 +45,7 @@ class ${classPrefix}PluginTest {
         assertFalse(refused.getMessage().contains(secret), refused.getMessage());
     }
 
+#if( $streaming == "true" )
     @Test
     void aMissingUrlIsRefused() throws Exception {
         var config = InputConfigs.of(new ${classPrefix}StreamPlugin(), "live", Map.of("orgid", "org1"));
@@ -46,18 +53,24 @@ class ${classPrefix}PluginTest {
         assertEquals("url", assertThrows(InvalidConfigException.class,
                 () -> new ${classPrefix}StreamPlugin().open(config)).key());
     }
+#end
 
     @Test
     void metatypeIsDesignatedForTheFactoryPids() throws Exception {
         // bnd writes it before the tests run; the PID is what ties .cfg files to the plugin.
         assertDesignated(${classPrefix}Plugin.Config.class, ${classPrefix}Plugin.PID, "url", "api_key",
                 "max_line_length");
+#if( $streaming == "true" )
         assertDesignated(${classPrefix}StreamPlugin.Config.class, ${classPrefix}StreamPlugin.PID, "url",
                 "checkpoint_every");
+#end
+#if( $listener == "true" )
         assertDesignated(${classPrefix}ListenPlugin.Config.class, ${classPrefix}ListenPlugin.PID, "host", "port",
                 "max_connections", "max_line_bytes", "idle_timeout");
+#end
     }
 
+#if( $listener == "true" )
     @Test
     void aListenerPortOutOfRangeIsRefusedNamingTheKey() throws Exception {
         var config = InputConfigs.of(new ${classPrefix}ListenPlugin(), "lines",
@@ -66,6 +79,7 @@ class ${classPrefix}PluginTest {
         assertEquals("port", assertThrows(InvalidConfigException.class,
                 () -> new ${classPrefix}ListenPlugin().open(config)).key());
     }
+#end
 
     private void assertDesignated(Class<?> config, String pid, String... keys) throws Exception {
         String name = "/OSGI-INF/metatype/" + config.getName() + ".xml";
