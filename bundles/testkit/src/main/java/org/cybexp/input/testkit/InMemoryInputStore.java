@@ -53,6 +53,8 @@ import org.cybexp.input.core.store.StateStore;
  * {@link #fetch(SourceInput)} runs a call on the test's thread; {@link #start(SourceInput)} runs one on its own
  * thread (streaming inputs, stop tests). Each call runs through the core's fetch context, so what a test sees
  * is what the container does. Thread-safe.
+ *
+ * @since 1.0
  */
 public final class InMemoryInputStore {
 
