@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -20,8 +21,14 @@ class ${classPrefix}PluginTest {
 
     @Test
     void namesAreValidPidParts() {
-        for (SourcePlugin plugin : new SourcePlugin[] {new ${classPrefix}Plugin(), new ${classPrefix}StreamPlugin(),
-                new ${classPrefix}ListenPlugin()}) {
+        for (SourcePlugin plugin : new SourcePlugin[] {new ${classPrefix}Plugin(),
+#if( $streaming == "true" )
+                new ${classPrefix}StreamPlugin(),
+#end
+#if( $listener == "true" )
+                new ${classPrefix}ListenPlugin(),
+#end
+        }) {
             assertTrue(plugin.name().matches("[a-z0-9_]+"), plugin.name());
         }
     }
@@ -39,6 +46,7 @@ class ${classPrefix}PluginTest {
         assertFalse(refused.getMessage().contains(secret), refused.getMessage());
     }
 
+#if( $streaming == "true" )
     @Test
     void aMissingUrlIsRefused() throws Exception {
         var config = InputConfigs.of(new ${classPrefix}StreamPlugin(), "live", Map.of("orgid", "org1"));
@@ -46,6 +54,7 @@ class ${classPrefix}PluginTest {
         assertEquals("url", assertThrows(InvalidConfigException.class,
                 () -> new ${classPrefix}StreamPlugin().open(config)).key());
     }
+#end
 
     @Test
     void theContainerEnforcesTheMetatypeBeforeOpen() {
@@ -61,30 +70,41 @@ class ${classPrefix}PluginTest {
     @Test
     void metatypeIsDesignatedForTheFactoryPids() throws Exception {
         // bnd writes it before the tests run; the PID is what ties .cfg files to the plugin.
-        assertDesignated(${classPrefix}Plugin.Config.class, ${classPrefix}Plugin.PID, "url", "api_key",
-                "max_line_length");
-        assertDesignated(${classPrefix}StreamPlugin.Config.class, ${classPrefix}StreamPlugin.PID, "url",
-                "checkpoint_every");
-        assertDesignated(${classPrefix}ListenPlugin.Config.class, ${classPrefix}ListenPlugin.PID, "host", "port",
-                "max_connections", "max_line_bytes", "idle_timeout");
+        assertDesignated(${classPrefix}Plugin.Config.class, ${classPrefix}Plugin.PID);
+#if( $streaming == "true" )
+        assertDesignated(${classPrefix}StreamPlugin.Config.class, ${classPrefix}StreamPlugin.PID);
+#end
+#if( $listener == "true" )
+        assertDesignated(${classPrefix}ListenPlugin.Config.class, ${classPrefix}ListenPlugin.PID);
+#end
     }
 
+#if( $listener == "true" )
     @Test
     void aListenerPortOutOfRangeIsRefusedNamingTheKey() {
         // the bound is the metatype's: the container refuses it before open
         assertEquals("port", assertThrows(InvalidConfigException.class, () -> InputConfigs.of(
                 new ${classPrefix}ListenPlugin(), "lines", Map.of("orgid", "org1", "port", "70000"))).key());
     }
+#end
 
-    private void assertDesignated(Class<?> config, String pid, String... keys) throws Exception {
+    /** The metatype bnd wrote declares every element of the Config annotation, under its key, and nothing else. */
+    private void assertDesignated(Class<?> config, String pid) throws Exception {
         String name = "/OSGI-INF/metatype/" + config.getName() + ".xml";
         try (InputStream xml = getClass().getResourceAsStream(name)) {
             assertNotNull(xml, name);
             String text = new String(xml.readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(text.contains("<Designate factoryPid=\"" + pid + "\">"), text);
-            for (String key : keys) {
-                assertTrue(text.contains("<AD id=\"" + key + "\""), key);
+            Method[] elements = config.getDeclaredMethods();
+            for (Method element : elements) {
+                assertTrue(text.contains("<AD id=\"" + key(element) + "\""), key(element) + " in " + text);
             }
+            assertEquals(elements.length, text.split("<AD ", -1).length - 1, text);
         }
+    }
+
+    /** The OSGi rule from an annotation element to a key: {@code __} is {@code _}, a single {@code _} a dot. */
+    private static String key(Method element) {
+        return element.getName().replace("__", "\0").replace('_', '.').replace('\0', '_');
     }
 }

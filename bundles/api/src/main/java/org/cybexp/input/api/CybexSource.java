@@ -8,6 +8,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * The container's CYBEX-P side, one service: it validates the common keys of an input configuration and
  * accepts events for delivery to the CYBEX-P API {@code /raw} (or the local archive when no API is configured).
  * Plugins do not need it (their {@link FetchContext} does this for them); tools and the manager use it.
+ *
+ * @since 1.0
  */
 @ProviderType
 public interface CybexSource {

@@ -8,6 +8,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * The container's pooled HTTP client as seen by one input: keep-alive connections shared by all inputs, with
  * this input's TLS verification, CA file, proxy, timeouts and User-Agent applied. {@code file:} URLs are read
  * from disk, for air-gapped use.
+ *
+ * @since 1.0
  */
 @ProviderType
 public interface HttpAccess {

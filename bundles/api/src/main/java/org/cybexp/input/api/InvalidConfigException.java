@@ -1,6 +1,10 @@
 package org.cybexp.input.api;
 
-/** An input configuration is missing a key or has an invalid value. The message is shown to users. */
+/**
+ * An input configuration is missing a key or has an invalid value. The message is shown to users.
+ *
+ * @since 1.0
+ */
 public final class InvalidConfigException extends Exception {
     private static final long serialVersionUID = 1L;
     /** Longer problems are cut: a 1 MB value quoted in a message must not make {@code status} print megabytes. */

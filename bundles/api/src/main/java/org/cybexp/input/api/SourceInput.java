@@ -21,6 +21,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * <p>Events emitted during a call are stored durably before the state staged in the same call is committed
  * (see {@link FetchContext#checkpoint()}). If the call throws, events already checkpointed stay stored and the
  * staged state after the last checkpoint is discarded, so the next call starts from the last safe point.
+ *
+ * @since 1.0
  */
 @ConsumerType
 public interface SourceInput extends AutoCloseable {

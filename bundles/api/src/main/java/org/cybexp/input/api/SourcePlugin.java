@@ -9,6 +9,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * <p>The container tracks these services (whiteboard pattern). Each input configuration whose factory PID is
  * {@code cybexp.source.<name()>} becomes one running input of this plugin. The plugin itself is stateless: all
  * per-input state lives in the {@link SourceInput} it opens and in the {@link FetchContext}'s stores.
+ *
+ * @since 1.0
  */
 @ConsumerType
 public interface SourcePlugin {

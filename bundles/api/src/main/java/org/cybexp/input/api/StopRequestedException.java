@@ -1,6 +1,10 @@
 package org.cybexp.input.api;
 
-/** Thrown by {@link FetchContext#emit(Event)} after an immediate stop was requested; let it propagate. */
+/**
+ * Thrown by {@link FetchContext#emit(Event)} after an immediate stop was requested; let it propagate.
+ *
+ * @since 1.0
+ */
 public final class StopRequestedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  * Closing it stops a daemon still running (forcibly as a last resort) and deletes both folders.
+ *
+ * @since 1.1
  */
 public final class Distribution implements AutoCloseable {
 
@@ -98,6 +100,7 @@ public final class Distribution implements AutoCloseable {
         return run(command);
     }
 
+    /** Runs a command from {@link #elsewhere()}, with only JAVA_HOME set and no input. */
     public Result run(List<String> command) throws IOException, InterruptedException {
         return run(command, new File("/dev/null"));
     }
@@ -171,6 +174,7 @@ public final class Distribution implements AutoCloseable {
         }
     }
 
+    /** Copies a folder with its files' attributes (the CLI stays executable). */
     public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path source : (Iterable<Path>) files::iterator) {
@@ -185,6 +189,7 @@ public final class Distribution implements AutoCloseable {
         }
     }
 
+    /** Deletes a folder and everything in it; nothing if it does not exist. */
     public static void deleteTree(Path root) throws IOException {
         if (root == null || !Files.exists(root)) {
             return;

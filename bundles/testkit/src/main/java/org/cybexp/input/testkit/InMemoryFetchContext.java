@@ -45,6 +45,8 @@ import org.cybexp.input.core.http.SharedHttpClient;
  * {@link #requestStopNow()}) and see what the plugin reported ({@link #emitted()}, {@link #malformedReasons()},
  * {@link #progress()}), and wait for it from another thread ({@link #awaitEmitted}, {@link #awaitMalformed},
  * {@link #awaitProgress}). Thread-safe: streaming plugins may emit from their own threads.
+ *
+ * @since 1.0
  */
 public final class InMemoryFetchContext implements FetchContext {
 

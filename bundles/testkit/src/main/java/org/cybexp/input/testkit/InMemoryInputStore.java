@@ -22,6 +22,7 @@ import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.Network;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.SourcePlugin;
+import org.cybexp.input.api.json.JsonRecords;
 import org.cybexp.input.core.config.CoreInputSettings;
 import org.cybexp.input.core.fetch.BatchCommit;
 import org.cybexp.input.core.fetch.FetchCounters;
@@ -53,6 +54,8 @@ import org.cybexp.input.core.store.StateStore;
  * {@link #fetch(SourceInput)} runs a call on the test's thread; {@link #start(SourceInput)} runs one on its own
  * thread (streaming inputs, stop tests). Each call runs through the core's fetch context, so what a test sees
  * is what the container does. Thread-safe.
+ *
+ * @since 1.0
  */
 public final class InMemoryInputStore {
 
@@ -202,6 +205,20 @@ public final class InMemoryInputStore {
     /** The bodies of the stored events as UTF-8 text. */
     public List<String> eventTexts() {
         return events().stream().map(event -> new String(event.body(), StandardCharsets.UTF_8)).toList();
+    }
+
+    /**
+     * The value at a JSON pointer in each stored event, in the order stored: what a test asserts on a plugin
+     * that emits JSON records, e.g. {@code assertEquals(List.of("1", "2"), store.jsonValues("/id"))}.
+     *
+     * @param pointer an RFC 6901 pointer into each event's body, e.g. {@code /id} or {@code /url}
+     * @return per event, its value there (a string decoded, other values as written); {@code null} where an event
+     *         has none
+     * @throws IllegalArgumentException if an event's body is not JSON
+     * @since 1.2
+     */
+    public List<String> jsonValues(String pointer) {
+        return eventTexts().stream().map(text -> JsonRecords.value(text, pointer).orElse(null)).toList();
     }
 
     /** Whether an event with this dedup key was stored (and its key has not expired). */

@@ -21,6 +21,8 @@ import org.cybexp.input.core.reference.ValueReferences;
  * <pre>{@code
  * InputConfig config = InputConfigs.of(new MyPlugin(), "main", Map.of("orgid", "org1", "url", url));
  * }</pre>
+ *
+ * @since 1.0
  */
 public final class InputConfigs {
 

@@ -42,6 +42,8 @@ import com.sun.net.httpserver.HttpServer;
  * }</pre>
  *
  * A feed is found by path and query ({@code /events?page=2}) first, then by path alone; other paths get 404.
+ *
+ * @since 1.0
  */
 public final class LoopbackFeedServer implements AutoCloseable {
 

@@ -33,6 +33,8 @@ import org.cybexp.input.core.http.SharedHttpClient;
  * It refuses every host but {@code localhost} and loopback IP literals, redirect targets included, without a
  * DNS lookup, so a unit test never reaches the network. {@link InMemoryFetchContext#http()} gives one bound to
  * the call; build one yourself only to test code that takes an {@link HttpAccess} directly.
+ *
+ * @since 1.0
  */
 public final class LoopbackHttpAccess implements HttpAccess {
 

@@ -54,6 +54,8 @@ import java.util.function.Predicate;
  * and close its port, which the JDK's HTTP server cannot; and it needs nothing but {@code java.base}, so it also
  * runs inside an OSGi framework. Every request is logged with monotonic timestamps ({@link #exchanges()}), so a
  * test can measure for instance that no request came before a {@code Retry-After} ended.
+ *
+ * @since 1.1
  */
 public class LoopbackRawApi implements AutoCloseable {
 

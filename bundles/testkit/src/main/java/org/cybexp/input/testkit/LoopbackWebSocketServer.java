@@ -61,6 +61,8 @@ import javax.net.ssl.SSLServerSocketFactory;
  *
  * Only loopback: the server listens on the loopback address and its URIs name {@code 127.0.0.1}. Its threads are
  * daemon threads; {@link #close()} drops every connection. Thread-safe.
+ *
+ * @since 1.1
  */
 public final class LoopbackWebSocketServer implements AutoCloseable {
 

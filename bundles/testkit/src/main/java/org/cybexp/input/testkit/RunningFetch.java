@@ -21,6 +21,8 @@ import org.cybexp.input.api.SourceInput;
  * }</pre>
  *
  * Closing it stops the call immediately and waits for it, so no thread outlives the test.
+ *
+ * @since 1.0
  */
 public final class RunningFetch implements AutoCloseable {
 

@@ -9,6 +9,8 @@ import java.time.ZoneOffset;
 /**
  * A clock the test sets and moves, for plugins that compute "since" windows or timestamps from
  * {@link org.cybexp.input.api.FetchContext#clock()}. Thread-safe.
+ *
+ * @since 1.0
  */
 public final class TestClock extends Clock {
 

@@ -79,6 +79,22 @@ class LoopbackHttpAccessTest {
     }
 
     @Test
+    void theContentTypeKeepsItsParametersTheMediaTypeDropsThem() throws Exception {
+        LoopbackFeedServer.Feed feed = server.feed("/latin1.txt").serve("caf\u00e9\n".getBytes(
+                StandardCharsets.ISO_8859_1), "text/plain; charset=ISO-8859-1");
+        AtomicReference<String> seen = new AtomicReference<>();
+        plugin.script(ctx -> {
+            try (HttpResult answer = ctx.http().send(HttpRequest.get(feed.uri()))) {
+                seen.set(answer.mediaType().orElse("?") + " | " + answer.contentType().orElse("?"));
+            }
+        });
+
+        store.fetch(input);
+
+        assertEquals("text/plain | text/plain; charset=ISO-8859-1", seen.get());
+    }
+
+    @Test
     void lastModifiedAloneIsSentBackAsIfModifiedSince() throws Exception {
         LoopbackFeedServer.Feed feed = server.feed("/feed.txt").validators(false, true).serve("v1", "text/plain");
         pollConditionally(feed.uri());

@@ -127,6 +127,11 @@ class CliIT {
         Result missing = cli("restart", "-p", "nosuchplugin");
         assertEquals(1, missing.code(), missing.toString());
         assertTrue(missing.err().contains("its plugin 'nosuchplugin' is not installed"), missing.toString());
+        Result missingByName = cli("restart", "-n", "ghost");
+        assertEquals(1, missingByName.code(), missingByName.toString());
+        assertFalse(missingByName.out().contains("restarted: ghost"), missingByName.toString());
+        assertTrue(missingByName.err().contains("'ghost' cannot start: its plugin 'nosuchplugin' is not installed"),
+                missingByName.toString());
 
         assertUnknownNamesAreErrors();
         assertAWrongNonceIsRefused(pid);

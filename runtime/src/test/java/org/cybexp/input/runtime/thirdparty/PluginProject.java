@@ -3,6 +3,8 @@ package org.cybexp.input.runtime.thirdparty;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -25,28 +27,57 @@ final class PluginProject {
         this.version = version;
     }
 
-    /** {@code mvn archetype:generate} in {@code work}, non-interactive, only the plugin name given. */
-    static PluginProject generate(NestedMaven maven, Path work, String pluginName) throws Exception {
+    /**
+     * {@code mvn archetype:generate} in {@code work}, non-interactive, the plugin name and the given options
+     * ({@code -Dstreaming=false}, ...) only.
+     */
+    static PluginProject generate(NestedMaven maven, Path work, String pluginName, String... options)
+            throws Exception {
         String artifactId = pluginName.replace('_', '-') + "-source";
         String version = "1.0.0";
-        maven.run(work, work.resolve("generate.log"),
-                "-DarchetypeGroupId=org.cybexp.input", "-DarchetypeArtifactId=cybexp-input-plugin-archetype",
+        List<String> args = new ArrayList<>(List.of(options));
+        args.addAll(List.of("-DarchetypeGroupId=org.cybexp.input", "-DarchetypeArtifactId=cybexp-input-plugin-archetype",
                 "-DarchetypeVersion=" + System.getProperty("cybexp.it.version"), "-DarchetypeCatalog=local",
                 "-DinteractiveMode=false", "-DgroupId=" + GROUP_ID, "-DartifactId=" + artifactId,
                 "-Dversion=" + version, "-Dpackage=" + GROUP_ID + "." + pluginName, "-DpluginName=" + pluginName,
-                System.getProperty("cybexp.it.archetypePlugin") + ":generate");
+                System.getProperty("cybexp.it.archetypePlugin") + ":generate"));
+        maven.run(work, work.resolve("generate-" + pluginName + ".log"), args.toArray(String[]::new));
         return new PluginProject(maven, work.resolve(artifactId), artifactId, version);
+    }
+
+    /** The archetype's default {@code classPrefix}: the name capitalised, {@code _} removed. */
+    static String classPrefix(String pluginName) {
+        return Character.toUpperCase(pluginName.charAt(0)) + pluginName.substring(1).replace("_", "");
     }
 
     Path dir() {
         return dir;
     }
 
-    /** {@code mvn package}, with or without the generated unit tests; returns the bundle. */
+    /**
+     * {@code mvn verify} (the generated unit tests and the integration test in the distribution), or
+     * {@code mvn -DskipTests package}; returns the bundle.
+     */
     Path build(boolean withTests) throws Exception {
         maven.run(dir, dir.resolve("build-" + version + ".log"),
-                withTests ? new String[] {"package"} : new String[] {"-DskipTests", "package"});
+                withTests ? new String[] {"verify"} : new String[] {"-DskipTests", "package"});
         return dir.resolve("target/" + artifactId + "-" + version + ".jar");
+    }
+
+    /**
+     * {@code mvn -o verify}: the author's rebuild without a network, after one online build filled the local
+     * repository; returns the bundle.
+     */
+    Path verifyOffline() throws Exception {
+        maven.run(dir, dir.resolve("verify-offline-" + version + ".log"), "-o", "verify");
+        return dir.resolve("target/" + artifactId + "-" + version + ".jar");
+    }
+
+    /** The project's main and test source files, by file name. */
+    List<String> sourceFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(dir.resolve("src"))) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
+        }
     }
 
     /** Sets the project's version, as an author does for a release. */

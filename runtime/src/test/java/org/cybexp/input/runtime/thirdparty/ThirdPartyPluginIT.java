@@ -61,6 +61,8 @@ class ThirdPartyPluginIT {
     private LoopbackFeedServer.Feed feed;
     private RawReceiver raw;
     private Distribution dist;
+    /** The old version's jar, copied beside the running one's instead of over it. */
+    private final String oldJar = pluginName + "-1.0.0.jar";
     private Path v1;
     private Path v2;
     private int listenerPort;
@@ -94,9 +96,11 @@ class ThirdPartyPluginIT {
     @Test
     void aPluginFromTheArchetypeIsBuiltDeployedReplacedAndRemoved() throws Exception {
         aGeneratedProjectBuildsIntoABundleThatNeedsOnlyTheApi();
+        aPollingOnlyProjectNeedsNoTrimmingAndBuildsOffline();
         droppedIntoDeployWithItsCfgItDelivers();
         aListenerKeepsReceivingWhileItsConfigurationIsEdited();
         aReplacedJarRunsTheNewCodeAndPostsNothingTwice();
+        withTwoVersionsInstalledTheOlderTakesOverWhenTheNewerIsRemoved();
         aRemovedJarTakesItsInputAwayAndLeavesNothingBehind();
     }
 
@@ -123,9 +127,33 @@ class ThirdPartyPluginIT {
         project.edit(".*(?<!Stream|Listen)Input\\.java", "return records + \" records, \"",
                 "return \"v2: \" + records + \" records, \"");
         v2 = Files.copy(project.build(false), work.resolve("v2.jar"));
-        System.out.printf("ThirdPartyPluginIT: generate %d ms, package with tests %d ms, package v2 %d ms%n",
+        String buildLog = Files.readString(project.dir().resolve("build-1.0.0.log"));
+        assertTrue(buildLog.contains("Tests run: 1, Failures: 0, Errors: 0, Skipped: 0, Time elapsed")
+                && buildLog.contains("in " + PluginProject.GROUP_ID + "." + pluginName + "."
+                        + PluginProject.classPrefix(pluginName) + "PluginIT"),
+                "the generated integration test ran in the distribution");
+        System.out.printf("ThirdPartyPluginIT: generate %d ms, verify (unit and integration tests) %d ms, "
+                + "package v2 %d ms%n",
                 (generated - began) / 1_000_000, (built - generated) / 1_000_000,
                 (System.nanoTime() - built) / 1_000_000);
+    }
+
+    /**
+     * {@code -Dstreaming=false -Dlistener=false}: only the polling example is generated, and the project builds
+     * with its tests as generated, offline ({@code mvn -o verify}) after the first project's online build.
+     */
+    private void aPollingOnlyProjectNeedsNoTrimmingAndBuildsOffline() throws Exception {
+        long began = System.nanoTime();
+        Path folder = Files.createDirectories(work.resolve("polling-only"));
+        PluginProject project = PluginProject.generate(new NestedMaven(work), folder, pluginName + "poll",
+                "-Dstreaming=false", "-Dlistener=false");
+        List<String> files = project.sourceFiles();
+        assertTrue(files.stream().noneMatch(f -> f.contains("Stream") || f.contains("Listen") || f.startsWith("Line")),
+                files.toString());
+        assertTrue(files.contains(PluginProject.classPrefix(pluginName + "poll") + "Plugin.java"), files.toString());
+        assertTrue(Files.isRegularFile(project.verifyOffline()));
+        System.out.printf("ThirdPartyPluginIT: polling-only project generated and verified offline in %d ms%n",
+                (System.nanoTime() - began) / 1_000_000);
     }
 
     private void droppedIntoDeployWithItsCfgItDelivers() throws Exception {
@@ -228,10 +256,33 @@ class ThirdPartyPluginIT {
         assertEquals("v2: 4 records, 1 new", status().get("detail").asText());
         assertEquals(List.of("a.example", "b.example", "c.example", "d.example"), sorted(lines(INPUT)),
                 "each indicator posted once, across the update");
+        assertEquals(4, status().get("fetched").asLong(), "the input's counter goes on across the update");
+    }
+
+    /**
+     * An update copied beside the old jar instead of over it (another file name): both bundles are installed and
+     * both register the plugin. The higher version keeps running the input; when its jar is deleted, the older
+     * one's service takes over and the input goes on delivering, instead of waiting for a plugin that is there.
+     */
+    private void withTwoVersionsInstalledTheOlderTakesOverWhenTheNewerIsRemoved() throws Exception {
+        deploy(v1, oldJar);
+        Await.until(30, "both versions installed", () -> daemonLog().contains("source plugin '" + pluginName
+                + "' 1.0.0 is available; the one of a higher rank or version keeps running"));
+        assertTrue(status().get("detail").asText().startsWith("v2: "), "the older jar does not take over");
+
+        feed.serve("a.example\nb.example\nc.example\nd.example\ne.example\n", TEXT);
+        Files.delete(dist.home().resolve("deploy/" + pluginName + ".jar"));
+
+        Await.until(60, "the older version fetched", () -> status().get("detail").asText().equals(
+                "5 records, 1 new"));
+        assertEquals("WAITING", status().get("state").asText());
+        Await.until(30, "the new indicator posted by the older version", () -> lines(INPUT).contains("e.example"));
+        assertEquals(5, lines(INPUT).size(), "each indicator posted once, across both switches");
+        assertEquals(5, status().get("fetched").asLong());
     }
 
     private void aRemovedJarTakesItsInputAwayAndLeavesNothingBehind() throws Exception {
-        Files.delete(dist.home().resolve("deploy/" + pluginName + ".jar"));
+        Files.delete(dist.home().resolve("deploy/" + oldJar));
 
         Await.until(30, "the input waits for its plugin",
                 () -> "PLUGIN_MISSING".equals(status().get("state").asText()));
@@ -239,7 +290,7 @@ class ThirdPartyPluginIT {
         String pluginPackage = PluginProject.GROUP_ID + "." + pluginName;
         Await.within(15).alias("no instance of the plugin's classes after a full GC")
                 .untilAsserted(() -> assertEquals(List.of(), liveInstances(pid, pluginPackage)));
-        assertEquals(4, lines(INPUT).size(), "nothing more posted");
+        assertEquals(5, lines(INPUT).size(), "nothing more posted");
     }
 
     // ---- helpers
@@ -276,8 +327,12 @@ class ThirdPartyPluginIT {
 
     /** Installs or updates the plugin the way an operator does: the jar appears in deploy/ at once, whole. */
     private void deploy(Path jar) throws IOException {
+        deploy(jar, pluginName + ".jar");
+    }
+
+    private void deploy(Path jar, String fileName) throws IOException {
         Path staged = Files.copy(jar, work.resolve("staged.jar"), StandardCopyOption.REPLACE_EXISTING);
-        Files.move(staged, dist.home().resolve("deploy/" + pluginName + ".jar"), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(staged, dist.home().resolve("deploy/" + fileName), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -41,6 +41,11 @@ final class FileHttpResult implements HttpResult {
     }
 
     @Override
+    public Optional<String> contentType() {
+        return Optional.of(mediaType);
+    }
+
+    @Override
     public InputStream body() {
         return body;
     }

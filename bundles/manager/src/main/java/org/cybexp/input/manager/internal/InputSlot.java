@@ -27,8 +27,10 @@ final class InputSlot {
     String configError;
     /** Stopped by a user: stays stopped until started again. */
     boolean userStopped;
-    /** The runner's last status, kept so counters survive a stop. */
+    /** The runner's last status, kept so its last error and times survive a stop. */
     InputStatus lastStatus;
+    /** The fetch counters of the runners that ended: the input's counters survive restarts and updates. */
+    final FetchTotals totals = new FetchTotals();
 
     InputSlot(String pid, String plugin, String name) {
         this.pid = pid;
@@ -40,21 +42,24 @@ final class InputSlot {
         return runner != null;
     }
 
+    /** What status shows: the current (or last) runner's state, with the counters of every runner of the input. */
     InputStatus status() {
+        InputStatus ending = stopping == null ? null : stopping.status();
         if (runner != null) {
             InputStatus live = runner.status();
-            return configError == null ? live : live.with(live.state(), configError);
+            InputStatus shown = configError == null ? live : live.with(live.state(), configError);
+            return ending == null ? totals.over(shown, live) : totals.over(shown, live, ending);
         }
-        if (stopping != null && idleState == InputState.STOPPED) {
-            InputStatus last = stopping.status();
-            return withDetail(last, "stopping" + (last.detail() == null || last.detail().isEmpty() ? ""
-                    : " (" + last.detail() + ")"));
+        if (ending != null && idleState == InputState.STOPPED) {
+            return totals.over(withDetail(ending, "stopping" + (ending.detail() == null || ending.detail().isEmpty()
+                    ? "" : " (" + ending.detail() + ")")), ending);
         }
         if (lastStatus != null && idleState == InputState.STOPPED) {
-            return lastStatus.with(InputState.STOPPED, null);
+            return totals.over(lastStatus.with(InputState.STOPPED, null));
         }
         InputStatus idle = InputStatus.idle(name, plugin, idleState, configError);
-        return idleState == InputState.INVALID_CONFIG ? idle.with(idleState, configError) : idle;
+        idle = idleState == InputState.INVALID_CONFIG ? idle.with(idleState, configError) : idle;
+        return ending == null ? totals.over(idle) : totals.over(idle, ending);
     }
 
     private static InputStatus withDetail(InputStatus s, String detail) {

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -34,7 +33,11 @@ import org.cybexp.input.core.control.InputStatus;
 import org.cybexp.input.core.control.StopMode;
 import org.cybexp.input.manager.PluginManager;
 import org.cybexp.input.manager.UnknownSelectionException;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Version;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
@@ -68,7 +71,7 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
     static final Duration IMMEDIATE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, SourcePlugin> plugins = new ConcurrentHashMap<>();
+    private final RankedPlugins plugins = new RankedPlugins();
     private final Map<String, InputSlot> slots = new LinkedHashMap<>();
     private final CybexSource cybexSource;
     private final InputRunnerFactory runners;
@@ -103,18 +106,36 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
         });
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    /** A plugin service: ranked by its {@code service.ranking}, then its bundle's version, then arrival. */
+    @Reference(name = "plugin", service = SourcePlugin.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removePlugin")
+    void addPlugin(ServiceReference<SourcePlugin> reference, SourcePlugin plugin) {
+        Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
+        Bundle bundle = reference.getBundle();
+        bindPlugin(plugin, ranking instanceof Integer rank ? rank : 0,
+                bundle == null ? Version.emptyVersion : bundle.getVersion());
+    }
+
+    void removePlugin(ServiceReference<SourcePlugin> reference, SourcePlugin plugin) {
+        unbindPlugin(plugin);
+    }
+
+    /** A plugin known without a service reference (ranking 0, version 0.0.0), as plain unit tests bind one. */
     void bindPlugin(SourcePlugin plugin) {
+        bindPlugin(plugin, 0, Version.emptyVersion);
+    }
+
+    void bindPlugin(SourcePlugin plugin, int ranking, Version version) {
         String name = plugin.name();
         locked(() -> {
-            SourcePlugin previous = plugins.put(name, plugin);
-            LOG.info("source plugin '{}' is available{}", name, previous == null ? "" : " (replacing another)");
-            if (active) {
-                slotsOf(name).forEach(slot -> {
-                    closeRunner(slot, StopMode.IMMEDIATE, IMMEDIATE_TIMEOUT);
-                    apply(slot, readProperties(slot.pid));
-                });
+            if (!plugins.add(name, plugin, ranking, version)) {
+                LOG.info("source plugin '{}' {} is available; the one of a higher rank or version keeps running"
+                        + " its inputs", name, version);
+                return;
             }
+            LOG.info("source plugin '{}' {} is available{}", name, version,
+                    plugins.count(name) > 1 ? " (it takes over from another of that name)" : "");
+            switchInputs(name);
         });
     }
 
@@ -123,7 +144,12 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
         // The stops are waited for before this returns: the plugin's classes must not run after its unbind.
         locked(() -> {
             if (!plugins.remove(name, plugin)) {
-                return; // a newer service of the same name replaced it already
+                return; // it was not the one running the inputs: nothing of it runs
+            }
+            if (plugins.best(name).isPresent()) {
+                LOG.info("source plugin '{}' is gone: its inputs go on with the other installed one", name);
+                switchInputs(name);
+                return;
             }
             LOG.info("source plugin '{}' is gone: stopping its inputs", name);
             for (InputSlot slot : slotsOf(name)) {
@@ -132,6 +158,16 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
                 slot.lastStatus = null;
             }
         });
+    }
+
+    /** Restarts a plugin's inputs on its best service: the previous one's fetches are stopped at once. */
+    private void switchInputs(String name) {
+        if (active) {
+            slotsOf(name).forEach(slot -> {
+                closeRunner(slot, StopMode.IMMEDIATE, IMMEDIATE_TIMEOUT);
+                apply(slot, readProperties(slot.pid));
+            });
+        }
     }
 
     @Override
@@ -176,7 +212,12 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
 
     @Override
     public List<String> plugins() {
-        return new ArrayList<>(new TreeSet<>(plugins.keySet()));
+        lock.lock();
+        try {
+            return plugins.names();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -292,6 +333,7 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
     private void stopped(InputSlot slot, InputRunner runner) {
         lock.lock();
         try {
+            slot.totals.add(runner.status());
             if (slot.stopping == runner) {
                 slot.stopping = null;
                 slot.lastStatus = runner.status();
@@ -346,7 +388,7 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
             slot.configError = warnings(slot.config);
             return;
         }
-        SourcePlugin plugin = plugins.get(slot.plugin);
+        SourcePlugin plugin = plugins.best(slot.plugin).orElse(null);
         if (plugin == null) {
             slot.name = nameFrom(slot.pid, properties);
             slot.idleState = InputState.PLUGIN_MISSING;
@@ -480,7 +522,7 @@ public final class PluginManagerImpl implements PluginManager, ConfigurationList
 
     private List<InputSlot> select(Collection<String> pluginNames, Collection<String> names)
             throws UnknownSelectionException {
-        Set<String> knownPlugins = new TreeSet<>(plugins.keySet());
+        Set<String> knownPlugins = new TreeSet<>(plugins.names());
         Set<String> knownNames = new TreeSet<>();
         slots.values().forEach(slot -> {
             knownPlugins.add(slot.plugin);

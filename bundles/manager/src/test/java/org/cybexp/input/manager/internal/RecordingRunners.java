@@ -61,6 +61,8 @@ final class RecordingRunners implements InputRunnerFactory, CybexSource {
         boolean started;
         boolean closed;
         StopMode stoppedWith;
+        /** What its status counts as fetched (a test sets it). */
+        long fetched;
 
         Runner(InputConfig config, SourceInput input) {
             this.config = config;
@@ -86,7 +88,8 @@ final class RecordingRunners implements InputRunnerFactory, CybexSource {
         @Override
         public InputStatus status() {
             InputState state = stoppedWith != null ? InputState.STOPPED : InputState.WAITING;
-            return InputStatus.idle(config.name(), config.plugin(), state, null);
+            return new InputStatus(config.name(), config.plugin(), state, "", fetched, 0, 0, 0, 0, 0, 0, 0, null,
+                    null, null, null, null);
         }
 
         @Override
@@ -100,6 +103,7 @@ final class RecordingRunners implements InputRunnerFactory, CybexSource {
     static final class UrlPlugin implements SourcePlugin {
         private final String name;
         final List<SourceInput> closedInputs = new ArrayList<>();
+        final List<SourceInput> openedInputs = new ArrayList<>();
 
         UrlPlugin(String name) {
             this.name = name;
@@ -115,7 +119,7 @@ final class RecordingRunners implements InputRunnerFactory, CybexSource {
             if (!config.getString("url", "").startsWith("http")) {
                 throw new InvalidConfigException("url", "must be an http or https URL");
             }
-            return new SourceInput() {
+            SourceInput opened = new SourceInput() {
                 @Override
                 public void fetch(FetchContext ctx) {
                 }
@@ -125,6 +129,8 @@ final class RecordingRunners implements InputRunnerFactory, CybexSource {
                     closedInputs.add(this);
                 }
             };
+            openedInputs.add(opened);
+            return opened;
         }
     }
 }
