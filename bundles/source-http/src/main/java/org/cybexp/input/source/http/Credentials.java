@@ -38,13 +38,22 @@ interface Credentials {
                 require("token", token, config);
                 return header("Bearer ", token);
             }
+            case "apikey": {
+                Secret token = config.getSecret("token");
+                require("token", token, config);
+                String name = typed.token__header().strip();
+                if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                    throw new InvalidConfigException("token_header", "must be a header name, e.g. Authorization");
+                }
+                return new HeaderCredentials(name, "", token, token);
+            }
             case "basic": {
                 Secret password = config.getSecret("password");
                 if (typed.username().isBlank() && config.enabled()) {
                     throw new InvalidConfigException("username", "is required with auth = basic");
                 }
                 String pair = typed.username().strip() + ":" + password.reveal();
-                return new HeaderCredentials("Basic ", Secret.of(Base64.getEncoder()
+                return new HeaderCredentials("Authorization", "Basic ", Secret.of(Base64.getEncoder()
                         .encodeToString(pair.getBytes(StandardCharsets.UTF_8))), password);
             }
             case "oauth2": {
@@ -58,12 +67,12 @@ interface Credentials {
                         typed.oauth2__scope().strip());
             }
             default:
-                throw new InvalidConfigException("auth", "must be none, bearer, basic or oauth2");
+                throw new InvalidConfigException("auth", "must be none, bearer, apikey, basic or oauth2");
         }
     }
 
     private static Credentials header(String scheme, Secret value) {
-        return new HeaderCredentials(scheme, value, value);
+        return new HeaderCredentials("Authorization", scheme, value, value);
     }
 
     private static void require(String key, Secret value, InputConfig config) throws InvalidConfigException {
@@ -85,13 +94,15 @@ interface Credentials {
         }
     }
 
-    /** A fixed {@code Authorization} header, or none. */
+    /** A fixed header ({@code Authorization: Bearer ...}, an API key header), or none. */
     final class HeaderCredentials implements Credentials {
+        private final String header;
         private final String scheme;
         private final Secret value;
         private final Secret configured;
 
-        HeaderCredentials(String scheme, Secret value, Secret configured) {
+        HeaderCredentials(String header, String scheme, Secret value, Secret configured) {
+            this.header = header;
             this.scheme = scheme;
             this.value = value;
             this.configured = configured;
@@ -99,7 +110,7 @@ interface Credentials {
 
         @Override
         public HttpRequest apply(FetchContext ctx, HttpRequest request) {
-            return scheme == null ? request : request.header("Authorization", scheme + value.reveal());
+            return scheme == null ? request : request.header(header, scheme + value.reveal());
         }
 
         @Override

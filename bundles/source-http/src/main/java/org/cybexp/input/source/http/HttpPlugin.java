@@ -82,11 +82,17 @@ public final class HttpPlugin implements SourcePlugin {
         String record__version() default "";
 
         @AttributeDefinition(options = {@Option(label = "none", value = "none"), @Option(label = "bearer", value = "bearer"),
-            @Option(label = "basic", value = "basic"), @Option(label = "OAuth2 client credentials", value = "oauth2")})
+            @Option(label = "API key in a header", value = "apikey"), @Option(label = "basic", value = "basic"),
+            @Option(label = "OAuth2 client credentials", value = "oauth2")})
         String auth() default "none";
 
-        @AttributeDefinition(type = AttributeType.PASSWORD, required = false, description = "auth = bearer")
+        @AttributeDefinition(type = AttributeType.PASSWORD, required = false, description = "auth = bearer or "
+                + "apikey; may be ${env:NAME} or ${file:/path}")
         String token() default "";
+
+        @AttributeDefinition(description = "auth = apikey: the header that carries the token as it is, e.g. "
+                + "Authorization (MISP), X-OTX-API-KEY (OTX), Auth-Key (abuse.ch)")
+        String token__header() default "Authorization";
 
         @AttributeDefinition(required = false, description = "auth = basic") String username() default "";
 
@@ -172,7 +178,15 @@ public final class HttpPlugin implements SourcePlugin {
         Config typed = config.as(Config.class);
         URI url = url(typed.url());
         String method = typed.method().strip().toUpperCase(Locale.ROOT);
-        RequestTemplate template = RequestTemplate.of(url, method, family(config, HEADER_PREFIX),
+        Map<String, String> headers = family(config, HEADER_PREFIX);
+        for (String name : headers.keySet()) {
+            if (name.equalsIgnoreCase("Authorization")) {
+                // its key name would not mark it as a secret, so status would show it: token is masked everywhere
+                throw new InvalidConfigException(HEADER_PREFIX + name, "give the credentials as auth = apikey "
+                        + "(token, token_header), bearer or basic, so that they are masked in status and logs");
+            }
+        }
+        RequestTemplate template = RequestTemplate.of(url, method, headers,
                 family(config, QUERY_PREFIX), typed.body());
         RecordReader reader = RecordReader.of(typed.format(), typed.records(), typed.record__id(),
                 typed.record__version());

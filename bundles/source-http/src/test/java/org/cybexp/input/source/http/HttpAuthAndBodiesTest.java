@@ -114,6 +114,18 @@ class HttpAuthAndBodiesTest {
     }
 
     @Test
+    void anApiKeyGoesAsItIsInTheNamedHeaderAndIsMaskedInStatus() throws Exception {
+        try (FakeApi api = new FakeApi()) {
+            api.route("/api", r -> FakeApi.Answer.json(RECORDS));
+            InMemoryInputStore store = store("url", api.uri("/api").toString(), "records", "/data",
+                    "record_id", "/id", "auth", "apikey", "token", "otx-key-42", "token_header", "X-OTX-API-KEY");
+            store.fetch(store.open());
+            assertEquals("otx-key-42", api.requests("/api").get(0).header("X-OTX-API-KEY"));
+            assertFalse(store.config().toString().contains("otx-key-42"));
+        }
+    }
+
+    @Test
     void anHtmlPageIsAnErrorNotAnEmptyPage() throws Exception {
         try (FakeApi api = new FakeApi()) {
             api.route("/api", r -> new FakeApi.Answer(200, "text/html", "<html>login</html>".getBytes(), Map.of()));
@@ -182,6 +194,8 @@ class HttpAuthAndBodiesTest {
         InvalidConfigException noTypetag = assertThrows(InvalidConfigException.class,
                 () -> InMemoryInputStore.builder(new HttpPlugin()).property("url", "http://127.0.0.1:1/").build());
         assertEquals("typetag", noTypetag.key());
+        assertEquals("header.Authorization", assertThrows(InvalidConfigException.class,
+                () -> store("url", "http://127.0.0.1:1/", "header.Authorization", "k").open()).key());
         assertEquals("cursor_path", assertThrows(InvalidConfigException.class,
                 () -> store("url", "http://127.0.0.1:1/", "pagination", "cursor").open()).key());
     }

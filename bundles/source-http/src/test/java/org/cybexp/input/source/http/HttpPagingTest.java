@@ -221,4 +221,43 @@ class HttpPagingTest {
             assertEveryRecordOnce(store);
         }
     }
+
+    @Test
+    void anEmptyAnswerStillAdvancesTheWindow() throws Exception {
+        try (FakeApi api = new FakeApi()) {
+            api.route("/e", r -> new FakeApi.Answer(200, "application/json", new byte[0], Map.of()));
+            InMemoryInputStore store = store("url", api.uri("/e").toString(), "records", "/items",
+                    "pagination", "page", "since_param", "since", "initial_lookback", "1h");
+            SourceInput input = store.open();
+            store.fetch(input);
+            clock.advance(Duration.ofMinutes(10));
+            store.fetch(input);
+            assertEquals(List.of("since=2024-03-01T11%3A00%3A00Z&page=1", "since=2024-03-01T12%3A00%3A00Z&page=1"),
+                    api.requests("/e").stream().map(FakeApi.Request::query).toList());
+        }
+    }
+
+    @Test
+    void aRestartMidPollResumesAtTheFirstPageNotStoredWithTheSameWindow() throws Exception {
+        try (FakeApi api = new FakeApi()) {
+            api.route("/s", r -> {
+                int page = param(r, "page", -1);
+                return FakeApi.Answer.json(items((page - 1) * 5, page * 5, ""));
+            });
+            InMemoryInputStore store = store("url", api.uri("/s").toString(), "records", "/items",
+                    "pagination", "page", "page_size", "5", "max_pages", "2", "since_param", "since");
+            SourceInput first = store.open();
+            store.fetch(first);
+            first.close();
+            clock.advance(Duration.ofHours(2));
+            SourceInput restarted = store.open(); // a new instance: a restart or a plugin update
+            while (store.committed(PollState.KEY).isPresent()) {
+                store.fetch(restarted);
+            }
+            assertEveryRecordOnce(store);
+            List<String> windows = api.requests("/s").stream().map(r -> r.query().replaceAll("&page=\\d+.*", ""))
+                    .distinct().toList();
+            assertEquals(List.of("since=2024-02-29T12%3A00%3A00Z"), windows, "one window for the whole poll");
+        }
+    }
 }

@@ -70,7 +70,7 @@ class HttpRecipesTest {
                     ? FakeApi.Answer.json(page1.toString()) : FakeApi.Answer.json(page2));
             InMemoryInputStore store = store("typetag", "misp-attribute", "url",
                     api.uri("/attributes/restSearch").toString(), "method", "POST",
-                    "body", "{\"returnFormat\": \"json\"}", "header.Authorization", "misp-key",
+                    "body", "{\"returnFormat\": \"json\"}", "auth", "apikey", "token", "misp-key",
                     "records", "/response/Attribute", "record_id", "/uuid", "record_version", "/timestamp",
                     "pagination", "page", "page_size_param", "limit", "page_size", "5");
             store.reconfigure(withSince(store, "timestamp", "epoch", "record:/timestamp"));
