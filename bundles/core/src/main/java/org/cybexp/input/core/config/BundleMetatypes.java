@@ -38,10 +38,24 @@ final class BundleMetatypes {
                 .findFirst();
     }
 
-    /** An object class of {@code type}'s bundle by its id. */
+    /**
+     * An object class of {@code type}'s bundle by its id, or else from {@code OSGI-INF/metatype/<id>.xml} through
+     * the class's loader: the test kit carries private copies of the core's classes but not the core's metatype,
+     * which its plain class path has in the core's jar.
+     */
     Optional<ObjectClass> objectClass(Class<?> type, String id) {
-        return documents(type).stream().map(document -> document.objectClasses().get(id))
+        Optional<ObjectClass> beside = documents(type).stream().map(document -> document.objectClasses().get(id))
                 .filter(ocd -> ocd != null).findFirst();
+        return beside.isPresent() ? beside : fromLoader(type, id);
+    }
+
+    private static Optional<ObjectClass> fromLoader(Class<?> type, String id) {
+        ClassLoader loader = type.getClassLoader();
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream(FOLDER + "/" + id + ".xml")) {
+            return in == null ? Optional.empty() : Optional.ofNullable(MetatypeDocument.parse(in).objectClasses().get(id));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the metatype " + id, e);
+        }
     }
 
     private List<MetatypeDocument> documents(Class<?> type) {
