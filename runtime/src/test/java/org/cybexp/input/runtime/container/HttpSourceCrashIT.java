@@ -1,20 +1,26 @@
 package org.cybexp.input.runtime.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.cybexp.input.testkit.Distribution;
 import org.cybexp.input.testkit.Distribution.Result;
@@ -28,11 +34,13 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The http plugin in the real distribution, killed ({@code kill -9}) in the middle of a paged poll: the API
  * answers pages 1-5, then holds page 6 until the daemon is dead. After the restart the poll resumes at page 6
- * (pages 1-5 are not asked for again) with the same lower bound, and {@code /raw} gets every record.
+ * (pages 1-5 are not asked for again) with the same lower bound, and {@code /raw} gets every record. The bearer
+ * token reaches the API but neither the status nor the logs.
  */
 class HttpSourceCrashIT {
 
     private static final String TOKEN = "http-crash-it-token-5c1d";
+    private static final String API_TOKEN = "bearer-secret-7f3a9c";
     private static final int PAGES = 10;
     private static final int PER_PAGE = 20;
     private static final int HELD_PAGE = 6;
@@ -40,6 +48,7 @@ class HttpSourceCrashIT {
     private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
 
     private final List<String> queries = new ArrayList<>();
+    private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
     private final CountDownLatch held = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
     private Distribution dist;
@@ -49,7 +58,7 @@ class HttpSourceCrashIT {
     @BeforeEach
     void distributionWithAPagedApi() throws Exception {
         api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        api.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        api.setExecutor(Executors.newCachedThreadPool());
         api.createContext("/records", this::page);
         api.start();
         raw = new RawReceiver(TOKEN);
@@ -58,7 +67,8 @@ class HttpSourceCrashIT {
         dist.configure("cybexp.source.http-paged.cfg", "name = paged\norgid = crash-org\ntypetag = test-records\n"
                 + "url = http://127.0.0.1:" + api.getAddress().getPort() + "/records\nheader.Accept = application/json\n"
                 + "records = /items\nrecord_id = /id\npagination = page\npage_size_param = limit\npage_size = "
-                + PER_PAGE + "\nsince_param = since\nperiod = 3600\nmin_interval = 0\n");
+                + PER_PAGE + "\nsince_param = since\nperiod = 3600\nmin_interval = 0\nauth = bearer\ntoken = " + API_TOKEN
+                + "\n");
     }
 
     @AfterEach
@@ -74,6 +84,7 @@ class HttpSourceCrashIT {
 
     private void page(HttpExchange exchange) throws IOException {
         String query = exchange.getRequestURI().getRawQuery();
+        authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
         synchronized (queries) {
             queries.add(query);
         }
@@ -132,6 +143,16 @@ class HttpSourceCrashIT {
         assertTrue(after.stream().allMatch(q -> q.replaceAll("(?:^|&)page=\\d+", "").equals(since)),
                 "the same window after the restart: " + queries);
         assertEquals(PAGES * PER_PAGE, postedIds().size());
+
+        assertEquals(Set.of("Bearer " + API_TOKEN), authorizations);
+        Result status = dist.cli("status", "--json");
+        assertTrue(status.out().contains("paged"), status.toString());
+        assertFalse(status.out().contains(API_TOKEN), "the token is not in status");
+        try (Stream<Path> logs = Files.walk(dist.home().resolve("log"))) {
+            for (Path log : logs.filter(Files::isRegularFile).toList()) {
+                assertFalse(Files.readString(log).contains(API_TOKEN), "the token is not in " + log);
+            }
+        }
     }
 
     private Set<String> postedIds() {
