@@ -1,9 +1,11 @@
 package org.cybexp.input.source.http;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,7 +66,7 @@ final class HttpInput implements SourceInput {
             if (first.isPresent() && first.equals(Optional.ofNullable(previousFirst))
                     && paging.mode() != Paging.Mode.NONE) {
                 throw new SourceException("page " + (poll.pages() + 1) + " starts with the same record as the page "
-                        + "before: does the API ignore " + paging.mode().name().toLowerCase() + " paging?");
+                        + "before: does the API ignore " + paging.mode().name().toLowerCase(Locale.ROOT) + " paging?");
             }
             previousFirst = first.orElse(null);
             Instant largest = emit(ctx, page.records, poll.pages() + 1, tally);
@@ -202,7 +204,7 @@ final class HttpInput implements SourceInput {
     }
 
     private static byte[] sample(String text) {
-        return text.substring(0, Math.min(text.length(), 200)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return text.substring(0, Math.min(text.length(), 200)).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
@@ -220,7 +221,7 @@ public final class HttpPlugin implements SourcePlugin {
     /** The values of one key family ({@code header.Accept = ...}), by the name after the prefix. */
     static Map<String, String> family(InputConfig config, String prefix) throws InvalidConfigException {
         Map<String, String> values = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> entry : new java.util.TreeMap<>(config.properties()).entrySet()) {
+        for (Map.Entry<String, Object> entry : new TreeMap<>(config.properties()).entrySet()) {
             String key = entry.getKey();
             if (key.startsWith(prefix) && key.length() > prefix.length()) {
                 String value = String.valueOf(entry.getValue());

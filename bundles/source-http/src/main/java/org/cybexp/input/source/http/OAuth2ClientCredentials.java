@@ -16,6 +16,7 @@ import org.cybexp.input.api.HttpStatusException;
 import org.cybexp.input.api.Secret;
 import org.cybexp.input.api.SourceException;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -89,7 +90,7 @@ final class OAuth2ClientCredentials implements Credentials {
                         + "credentials (HTTP " + e.status() + "): check oauth2_client_id and oauth2_client_secret");
             }
             throw e;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new SourceException("the OAuth2 token endpoint " + request.displayUri() + " answered no JSON");
         }
         JsonNode access = answer == null ? null : answer.get("access_token");

@@ -1,5 +1,6 @@
 package org.cybexp.input.source.http;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
@@ -38,7 +39,7 @@ record PollState(Instant since, Instant start, PagePosition next, long pages, lo
                     text(next, "cursor"), Optional.ofNullable(text(next, "url")).map(URI::create).orElse(null));
             return Optional.of(new PollState(instant(json, "since"), instant(json, "start"), position,
                     json.path("pages").asLong(), json.path("records").asLong(), instant(json, "largest")));
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return Optional.empty(); // a hand-edited state: start a new poll; dedup keeps records from repeating
         }
     }

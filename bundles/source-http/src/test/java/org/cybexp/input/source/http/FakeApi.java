@@ -2,6 +2,7 @@ package org.cybexp.input.source.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -9,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -28,7 +32,7 @@ final class FakeApi implements AutoCloseable {
 
     record Request(String method, String path, String query, Map<String, String> headers, String body) {
         String header(String name) {
-            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
@@ -42,7 +46,7 @@ final class FakeApi implements AutoCloseable {
         }
 
         Answer with(Map<String, String> more) {
-            Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+            Map<String, String> all = new LinkedHashMap<>(headers);
             all.putAll(more);
             return new Answer(status, type, body, all);
         }
@@ -67,7 +71,7 @@ final class FakeApi implements AutoCloseable {
         try {
             return body(file);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -86,8 +90,8 @@ final class FakeApi implements AutoCloseable {
 
     private void answer(HttpExchange exchange) throws IOException {
         try (exchange; InputStream in = exchange.getRequestBody()) {
-            Map<String, String> headers = new java.util.TreeMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT),
+            Map<String, String> headers = new TreeMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
                     values.get(0)));
             URI uri = exchange.getRequestURI();
             Request request = new Request(exchange.getRequestMethod(), uri.getRawPath(),

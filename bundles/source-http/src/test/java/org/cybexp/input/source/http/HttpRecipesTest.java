@@ -3,6 +3,9 @@ package org.cybexp.input.source.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The recipes of docs/sources.md against loopback servers answering the real bodies of each API. */
@@ -53,7 +57,7 @@ class HttpRecipesTest {
             assertEquals(1, store.events().size());
             assertEquals("64e38336d783f91d6948a7b1", JSON.readTree(store.eventTexts().get(0)).get("id").asText());
 
-            clock.advance(java.time.Duration.ofHours(1));
+            clock.advance(Duration.ofHours(1));
             store.fetch(input);
             assertEquals(1, store.events().size(), "nothing is posted twice");
             assertTrue(api.requests("/api/v1/pulses/subscribed").get(2).query()
@@ -92,7 +96,7 @@ class HttpRecipesTest {
             changed.put("timestamp", "1700000000");
             ObjectNode added = ((ObjectNode) page1.at("/response/Attribute/1")).deepCopy();
             added.put("uuid", "11111111-2222-3333-4444-555555555555");
-            ((com.fasterxml.jackson.databind.node.ArrayNode) page1.at("/response/Attribute")).add(added);
+            ((ArrayNode) page1.at("/response/Attribute")).add(added);
             store.fetch(input);
             assertEquals(7, store.events().size(), "only the changed and the new attribute are posted");
             long largest = page1.at("/response/Attribute").findValues("timestamp").stream()
@@ -107,7 +111,7 @@ class HttpRecipesTest {
 
     private static Map<String, Object> withSince(InMemoryInputStore store, String param, String format,
             String source) {
-        Map<String, Object> properties = new java.util.HashMap<>(store.config().properties());
+        Map<String, Object> properties = new HashMap<>(store.config().properties());
         properties.put("since_param", param);
         properties.put("since_format", format);
         properties.put("since_source", source);
@@ -149,7 +153,7 @@ class HttpRecipesTest {
     @Test
     void greyNoiseRecordIsTheWholeBody() throws Exception {
         try (FakeApi api = new FakeApi()) {
-            String record = java.nio.file.Files.readString(FakeApi.BODIES.resolveSibling("greynoise_v3_ip_record_sample.json"));
+            String record = Files.readString(FakeApi.BODIES.resolveSibling("greynoise_v3_ip_record_sample.json"));
             api.route("/v3/ip/1.2.3.4", request -> FakeApi.Answer.json(record));
             InMemoryInputStore store = store("typetag", "greynoise-ip", "url", api.uri("/v3/ip/1.2.3.4").toString(),
                     "auth", "bearer", "token", "gn-token-9876");

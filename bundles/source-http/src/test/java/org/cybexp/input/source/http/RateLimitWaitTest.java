@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 import org.cybexp.input.testkit.TestClock;
@@ -17,7 +18,7 @@ class RateLimitWaitTest {
     private final TestClock clock = TestClock.at("2024-03-01T12:00:00Z");
 
     private static Function<String, Optional<String>> headers(String... nameValues) {
-        Map<String, String> map = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        Map<String, String> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (int i = 0; i < nameValues.length; i += 2) {
             map.put(nameValues[i], nameValues[i + 1]);
         }
