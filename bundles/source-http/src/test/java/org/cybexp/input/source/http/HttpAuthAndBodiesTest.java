@@ -147,6 +147,29 @@ class HttpAuthAndBodiesTest {
     }
 
     @Test
+    void aKeyInTheQueryIsMaskedInErrors() throws Exception {
+        try (FakeApi api = new FakeApi()) {
+            api.route("/api", r -> FakeApi.Answer.status(500, Map.of()));
+            InMemoryInputStore store = store("url", api.uri("/api").toString(), "query.api_key", "qkey-31337");
+            Exception e = assertThrows(Exception.class, () -> store.fetch(store.open()));
+            assertTrue(e.getMessage().contains("answered 500"), e.getMessage());
+            assertFalse(e.getMessage().contains("qkey-31337"), e.getMessage());
+            assertTrue(api.requests("/api").get(0).query().contains("api_key=qkey-31337"));
+        }
+    }
+
+    @Test
+    void recordsAtAStringShowTheString() throws Exception {
+        try (FakeApi api = new FakeApi()) {
+            api.route("/api", r -> FakeApi.Answer.json("{\"query_status\": \"no_result\", "
+                    + "\"data\": \"Your search did not yield any results\"}"));
+            InMemoryInputStore store = store("url", api.uri("/api").toString(), "records", "/data");
+            SourceException e = assertThrows(SourceException.class, () -> store.fetch(store.open()));
+            assertTrue(e.getMessage().contains("a string (\"Your search did not yield any results\")"), e.getMessage());
+        }
+    }
+
+    @Test
     void aRecordWithoutItsIdIsCountedMalformed() throws Exception {
         try (FakeApi api = new FakeApi()) {
             api.route("/api", r -> FakeApi.Answer.json("{\"data\": [{\"id\": 1}, {\"name\": \"no id\"}]}"));
