@@ -39,28 +39,23 @@ final class BundleMetatypes {
     }
 
     /**
-     * An object class by its id, from the document {@code OSGI-INF/metatype/<id>.xml} that {@code type}'s class
-     * loader finds: for a class whose own bundle or folder lacks it, such as the test kit's private copy of the
-     * core's {@link CommonKeys}, whose document is in the core jar beside it on the class path.
+     * An object class of {@code type}'s bundle by its id, or else from {@code OSGI-INF/metatype/<id>.xml} through
+     * the class's loader: the test kit carries private copies of the core's classes but not the core's metatype,
+     * which its plain class path has in the core's jar.
      */
-    Optional<ObjectClass> objectClassByResource(Class<?> type, String id) {
+    Optional<ObjectClass> objectClass(Class<?> type, String id) {
+        Optional<ObjectClass> beside = documents(type).stream().map(document -> document.objectClasses().get(id))
+                .filter(ocd -> ocd != null).findFirst();
+        return beside.isPresent() ? beside : fromLoader(type, id);
+    }
+
+    private static Optional<ObjectClass> fromLoader(Class<?> type, String id) {
         ClassLoader loader = type.getClassLoader();
-        URL resource = loader == null ? null : loader.getResource(FOLDER + "/" + id + ".xml");
-        if (resource == null) {
-            return Optional.empty();
-        }
-        try {
-            return fromUrls(List.of(resource)).stream().map(document -> document.objectClasses().get(id))
-                    .filter(ocd -> ocd != null).findFirst();
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream(FOLDER + "/" + id + ".xml")) {
+            return in == null ? Optional.empty() : Optional.ofNullable(MetatypeDocument.parse(in).objectClasses().get(id));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the metatype " + id, e);
         }
-    }
-
-    /** An object class of {@code type}'s bundle by its id. */
-    Optional<ObjectClass> objectClass(Class<?> type, String id) {
-        return documents(type).stream().map(document -> document.objectClasses().get(id))
-                .filter(ocd -> ocd != null).findFirst();
     }
 
     private List<MetatypeDocument> documents(Class<?> type) {

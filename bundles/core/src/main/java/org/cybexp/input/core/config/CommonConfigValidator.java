@@ -81,9 +81,7 @@ public final class CommonConfigValidator {
 
     /** The core's metatype of the keys every input has. */
     public ObjectClass commonKeys() {
-        return metatypes.objectClass(CommonKeys.class, CommonKeys.ID)
-                .or(() -> metatypes.objectClassByResource(CommonKeys.class, CommonKeys.ID))
-                .orElseThrow(() -> new IllegalStateException(
+        return metatypes.objectClass(CommonKeys.class, CommonKeys.ID).orElseThrow(() -> new IllegalStateException(
                 "the core's metatype " + CommonKeys.ID + " is missing from its bundle"));
     }
 

@@ -88,13 +88,24 @@ class TypedConfigValidationTest {
         InvalidConfigException e = refused("peroid", "600");
         assertEquals("peroid", e.key());
         assertTrue(e.getMessage().contains("did you mean period?"), e.getMessage());
-        assertTrue(e.getMessage().contains("its own keys: url, api_key, page_size, dedup, format"), e.getMessage());
+        assertTrue(e.getMessage().contains("its own keys: url, api_key, page_size, dedup, header.<name>, format"), e.getMessage());
         assertTrue(e.getMessage().contains("min_interval"), e.getMessage());
 
         InvalidConfigException far = refused("foo", "bar");
         assertEquals("foo", far.key());
         assertFalse(far.getMessage().contains("did you mean"), far.getMessage());
         assertTrue(refused("page_szie", "5").getMessage().contains("did you mean page_size?"));
+    }
+
+    @Test
+    void aDeclaredKeyFamilyAcceptsItsMembersOnly() throws Exception {
+        InputConfig config = validate(TYPED, "header.Accept", "application/json", "header.X-Api-Key", "k");
+        assertEquals("application/json", config.get("header.Accept").orElseThrow());
+
+        InvalidConfigException typo = refused("heder.Accept", "application/json");
+        assertEquals("heder.Accept", typo.key());
+        assertTrue(typo.getMessage().contains("header.<name>"), typo.getMessage());
+        assertEquals("headerAccept", refused("headerAccept", "x").key());
     }
 
     @Test
