@@ -74,6 +74,11 @@ public final class HttpPlugin implements SourcePlugin {
                 + "/ for a body that is the array; empty: the whole body is one record")
         String records() default "";
 
+        @AttributeDefinition(required = false, description = "How the API says it has no records when records then "
+                + "points at no array: a JSON pointer and its value, e.g. /query_status=no_result (ThreatFox); such an "
+                + "answer is an empty page, not an error")
+        String no__records__when() default "";
+
         @AttributeDefinition(required = false, description = "JSON pointer to a record's id, the dedup key, e.g. "
                 + "/id; empty: the record's content is its key")
         String record__id() default "";
@@ -190,7 +195,7 @@ public final class HttpPlugin implements SourcePlugin {
         RequestTemplate template = RequestTemplate.of(url, method, headers,
                 family(config, QUERY_PREFIX), typed.body());
         RecordReader reader = RecordReader.of(typed.format(), typed.records(), typed.record__id(),
-                typed.record__version());
+                typed.record__version(), typed.no__records__when());
         Paging paging = Paging.of(typed);
         IncrementalWindow window = IncrementalWindow.of(typed.since__param(), typed.since__format(),
                 typed.since__source(), typed.initial__lookback());

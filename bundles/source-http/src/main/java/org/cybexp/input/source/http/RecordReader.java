@@ -39,16 +39,27 @@ final class RecordReader {
     private final JsonPointer records;
     private final JsonPointer id;
     private final JsonPointer version;
+    /** Where the API says "no records" in its own words (no_records_when), and the value that says it; or null. */
+    private final JsonPointer noRecords;
+    private final String noRecordsValue;
 
-    private RecordReader(Format format, String recordsText, JsonPointer records, JsonPointer id, JsonPointer version) {
+    private RecordReader(Format format, String recordsText, JsonPointer records, JsonPointer id, JsonPointer version,
+            JsonPointer noRecords, String noRecordsValue) {
         this.format = format;
         this.recordsText = recordsText;
         this.records = records;
         this.id = id;
         this.version = version;
+        this.noRecords = noRecords;
+        this.noRecordsValue = noRecordsValue;
     }
 
     static RecordReader of(String format, String records, String id, String version) throws InvalidConfigException {
+        return of(format, records, id, version, "");
+    }
+
+    static RecordReader of(String format, String records, String id, String version, String noRecordsWhen)
+            throws InvalidConfigException {
         Format parsed;
         try {
             parsed = Format.valueOf(format.strip().toUpperCase(Locale.ROOT));
@@ -60,8 +71,16 @@ final class RecordReader {
             throw new InvalidConfigException("records", "applies to format = json only (each line or row is a record)");
         }
         JsonPointer recordsPointer = recordsText.equals("/") ? JsonPointer.empty() : pointer("records", recordsText);
+        String when = noRecordsWhen.strip();
+        int equals = when.indexOf('=');
+        if (!when.isEmpty() && (equals < 2 || !when.startsWith("/"))) {
+            throw new InvalidConfigException("no_records_when", "must be a JSON pointer, '=' and a value, e.g. "
+                    + "/query_status=no_result");
+        }
         return new RecordReader(parsed, recordsText, recordsPointer, pointer("record_id", id.strip()),
-                pointer("record_version", version.strip()));
+                pointer("record_version", version.strip()),
+                when.isEmpty() ? null : pointer("no_records_when", when.substring(0, equals).strip()),
+                when.isEmpty() ? null : when.substring(equals + 1).strip());
     }
 
     static JsonPointer pointer(String key, String text) throws InvalidConfigException {
@@ -139,6 +158,9 @@ final class RecordReader {
         }
         if ((array.isMissingNode() || array.isNull()) && emptyOnTheWay(root)) {
             return new Page(root, List.of(), List.of()); // MISP's last page: {"response": []}
+        }
+        if (noRecords != null && root.at(noRecords).isValueNode() && root.at(noRecords).asText().equals(noRecordsValue)) {
+            return new Page(root, List.of(), List.of()); // e.g. ThreatFox: {"query_status": "no_result", "data": "..."}
         }
         throw new SourceException("records " + recordsText + " points at " + describe(array) + " in the API's "
                 + "answer, not an array of records; the answer's top-level keys: " + topKeys(root));

@@ -151,6 +151,26 @@ class HttpRecipesTest {
     }
 
     @Test
+    void threatFoxSayingNoResultIsAnEmptyPageWithNoRecordsWhenAndAnErrorWithout() throws Exception {
+        String none = "{\"query_status\": \"no_result\", \"data\": \"Your search did not yield any results\"}";
+        try (FakeApi api = new FakeApi()) {
+            api.route("/api/v1/", request -> FakeApi.Answer.json(none));
+            InMemoryInputStore told = store("typetag", "threatfox-ioc", "url", api.uri("/api/v1/").toString(),
+                    "method", "POST", "body", "{\"query\": \"get_iocs\", \"days\": 1}", "records", "/data",
+                    "record_id", "/id", "no_records_when", "/query_status=no_result");
+            told.fetch(told.open());
+            assertEquals(0, told.events().size());
+
+            InMemoryInputStore untold = store("typetag", "threatfox-ioc", "url", api.uri("/api/v1/").toString(),
+                    "method", "POST", "body", "{\"query\": \"get_iocs\", \"days\": 1}", "records", "/data",
+                    "record_id", "/id");
+            Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> untold.fetch(untold.open()));
+            org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("a string"), refused.getMessage());
+        }
+    }
+
+    @Test
     void greyNoiseRecordIsTheWholeBody() throws Exception {
         try (FakeApi api = new FakeApi()) {
             String record = Files.readString(FakeApi.BODIES.resolveSibling("greynoise_v3_ip_record_sample.json"));
