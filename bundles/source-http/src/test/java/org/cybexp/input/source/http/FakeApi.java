@@ -27,8 +27,13 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class FakeApi implements AutoCloseable {
 
-    /** The real answers of the APIs (see SOURCES.md there). */
-    static final Path BODIES = Path.of("/work/shared/real/httpapi/mock-bodies");
+    /**
+     * The real answers of the APIs (see SOURCES.md there), from the project's shared/ folder beside the checkout
+     * (tests run in this module's folder, three levels below it); {@code -Dcybexp.real=...} points elsewhere. They
+     * are not copied into the repository: they are other people's data under their own licences.
+     */
+    static final Path BODIES = Path.of(System.getProperty("cybexp.real", "../../../shared/real"))
+            .resolve("httpapi/mock-bodies").toAbsolutePath().normalize();
 
     record Request(String method, String path, String query, Map<String, String> headers, String body) {
         String header(String name) {
