@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -247,6 +248,13 @@ class LoopbackWebSocketServerTest {
         assertTrue(one.awaitGone(WAIT));
         assertTrue(two.awaitGone(WAIT));
         assertEquals(0, server.openConnections());
-        assertThrows(ExecutionException.class, () -> connect("/three", new Received()), "no longer listening");
+        // The freed port may be taken by another process's server at once: what counts is that this one takes
+        // no new client, whatever the attempt meets.
+        try {
+            connect("/three", new Received());
+        } catch (ExecutionException | TimeoutException nothingListens) {
+            // the usual outcome
+        }
+        assertEquals(2, server.connections(), "a closed server takes no new client");
     }
 }
