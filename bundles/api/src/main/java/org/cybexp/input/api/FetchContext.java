@@ -137,6 +137,18 @@ public interface FetchContext {
     /** Sets a short progress or connection line shown in status, e.g. {@code connected} or {@code 120/500}. */
     void progress(String detail);
 
+    /**
+     * Publishes one part of this input's structured status, shown under {@code details.<key>} in
+     * {@code cybexp-input status --json} and in {@code status -n NAME}, e.g. per-file offsets of a tailer or the
+     * drop counts of a UDP listener. The value replaces the key's previous one; {@code null} removes it. Values
+     * are JSON-like: {@code Map<String, ?>}, {@code List<?>}, {@code String}, {@code Number}, {@code Boolean}
+     * (anything else is shown as its {@code toString()}). Never put a secret in it. Cheap enough to call after
+     * every batch, not after every record.
+     *
+     * @since 1.3
+     */
+    void statusDetail(String key, Object value);
+
     /** The container's clock; use it instead of the system clock so tests control time. */
     Clock clock();
 }

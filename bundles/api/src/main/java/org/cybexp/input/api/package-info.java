@@ -13,9 +13,12 @@
  * {@link org.cybexp.input.api.FetchContext#accepting()} (back-pressure without blocking),
  * {@link org.cybexp.input.api.FetchContext#network()} (client and server TLS contexts from the input's keys),
  * and events that carry their own {@code orgid}, {@code typetag}, {@code timezone} and {@code name}.
+ *
+ * <p>1.3 adds {@link org.cybexp.input.api.FetchContext#statusDetail(String, Object)}: structured status
+ * (per-file offsets, drop counts) beside the one-line {@code progress}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.cybexp.input.api;
 
 import org.osgi.annotation.bundle.Export;

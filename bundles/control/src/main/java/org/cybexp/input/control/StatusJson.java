@@ -36,6 +36,8 @@ final class StatusJson {
         out.put("delivery_state", s.deliveryState() == null ? null : s.deliveryState().name());
         out.put("delivery_retry_at", iso(s.deliveryRetryAt()));
         out.put("delivery_error", s.deliveryError());
+        out.put("refused", s.refused());
+        out.put("details", s.details());
         return out;
     }
 

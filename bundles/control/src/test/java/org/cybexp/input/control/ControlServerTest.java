@@ -323,6 +323,8 @@ class ControlServerTest {
         assertEquals("RETRYING", main.get("delivery_state").asText());
         assertEquals("2026-01-01T00:31:00Z", main.get("delivery_retry_at").asText());
         assertEquals("503 Service Unavailable", main.get("delivery_error").asText());
+        assertEquals(7, main.get("refused").asLong());
+        assertEquals(5, main.get("details").get("udp").get("kernel_drops").asInt());
         JsonNode spare = send(request("status")).get("inputs").get(1);
         assertEquals("IDLE", spare.get("delivery_state").asText());
         assertTrue(spare.get("last_delivery").isNull());

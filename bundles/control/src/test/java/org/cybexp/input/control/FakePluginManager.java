@@ -20,7 +20,8 @@ final class FakePluginManager implements PluginManager {
             new InputStatus("main", "openphish", InputState.WAITING, "50 urls, 50 new", 50, 0, 0, 50, 2, 0, 0, 0,
                     null, null, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T01:00:00Z"), null,
                     2, Instant.parse("2026-01-01T00:30:00Z"), DeliveryState.RETRYING,
-                    Instant.parse("2026-01-01T00:31:00Z"), "503 Service Unavailable"),
+                    Instant.parse("2026-01-01T00:31:00Z"), "503 Service Unavailable", 7,
+                    java.util.Map.of("udp", java.util.Map.of("kernel_drops", 5))),
             InputStatus.idle("spare", "openphish", InputState.STOPPED, null)));
 
     @Override

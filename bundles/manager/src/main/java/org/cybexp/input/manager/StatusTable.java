@@ -67,6 +67,10 @@ public final class StatusTable {
             : ago(s.lastErrorAt(), now) + ": " + oneLine(s.lastError())});
         rows.add(new String[] {"delivery error", s.deliveryError() == null ? "-" : oneLine(s.deliveryError())});
         rows.add(new String[] {"config error", s.configError() == null ? "-" : oneLine(s.configError())});
+        if (s.refused() > 0) {
+            rows.add(new String[] {"refused", s.refused() + " (outbox full; the senders were told)"});
+        }
+        s.details().forEach((key, value) -> rows.add(new String[] {key, StatusDetailText.of(value)}));
         StringBuilder out = new StringBuilder();
         for (String[] row : rows) {
             out.append(String.format("  %-15s %s%n", row[0] + ":", row[1]));

@@ -1,6 +1,7 @@
 package org.cybexp.input.manager;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -91,6 +92,22 @@ class StatusTableTest {
         assertTrue(detail.contains("detail:         connected to ws://127.0.0.1:1/"), detail);
         assertTrue(detail.contains("last error:     1m ago: boom"), detail);
         assertTrue(detail.contains("fetched:        50 (4 duplicates, 2 malformed)"), detail);
+        assertFalse(detail.contains("  refused:"), detail);
+    }
+
+    @Test
+    void detailShowsTheRefusedCountAndThePluginsStructuredStatus() {
+        InputStatus s = status("main", InputState.RUNNING, "", null, null, null, null, DeliveryState.IDLE, null,
+                null);
+        s = new InputStatus(s.name(), s.plugin(), s.state(), s.detail(), s.fetched(), s.duplicates(),
+                s.malformed(), s.delivered(), s.deadLettered(), s.outboxDepth(), s.fetchFailures(),
+                s.consecutiveFailures(), s.lastError(), s.lastErrorAt(), s.lastSuccess(), s.nextRun(),
+                s.configError(), s.deadLetters(), s.lastDelivery(), s.deliveryState(), s.deliveryRetryAt(),
+                s.deliveryError(), 12, java.util.Map.of("files", java.util.List.of(
+                    java.util.Map.of("path", "/var/log/eve.json"))));
+        String detail = StatusTable.detail(s, NOW);
+        assertTrue(detail.contains("refused:        12 (outbox full"), detail);
+        assertTrue(detail.contains("files:          [{path=/var/log/eve.json}]"), detail);
     }
 
     private static String delivery(DeliveryState state, Instant retryAt, String error, Instant last) {

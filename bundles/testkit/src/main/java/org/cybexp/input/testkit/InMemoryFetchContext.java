@@ -208,6 +208,11 @@ public final class InMemoryFetchContext implements FetchContext {
     }
 
     @Override
+    public void statusDetail(String key, Object value) {
+        call.statusDetail(key, value);
+    }
+
+    @Override
     public Clock clock() {
         return call.clock();
     }
@@ -254,6 +259,11 @@ public final class InMemoryFetchContext implements FetchContext {
     /** The plugin's last progress line in this call; empty if it set none. */
     public synchronized String progress() {
         return progress;
+    }
+
+    /** The plugin's structured status as the container shows it under {@code details} (JSON-like values). */
+    public Map<String, Object> statusDetails() {
+        return counters.details();
     }
 
     /** The state writes staged and not yet committed. A removal shows as an empty value. */

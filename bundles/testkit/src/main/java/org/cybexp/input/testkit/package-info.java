@@ -21,7 +21,7 @@
  * </ul>
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.cybexp.input.testkit;
 
 import org.osgi.annotation.bundle.Export;

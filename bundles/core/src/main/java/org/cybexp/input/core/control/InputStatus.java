@@ -1,6 +1,7 @@
 package org.cybexp.input.core.control;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A snapshot of one input, safe to show (no secrets).
@@ -27,12 +28,30 @@ import java.time.Instant;
  * @param deliveryState what the delivery of its outbox does now
  * @param deliveryRetryAt when delivery tries again while retrying or paused, or null
  * @param deliveryError the last delivery error (also in {@code lastError} when it is the newest), or null
+ * @param refused events a listener could not store because the outbox was full (its sender was told so)
+ * @param details the plugin's structured status ({@code FetchContext.statusDetail}): JSON-compatible values by
+ *        key, never null (empty when the plugin published none)
  */
 public record InputStatus(String name, String plugin, InputState state, String detail, long fetched,
         long duplicates, long malformed, long delivered, long deadLettered, long outboxDepth, long fetchFailures,
         int consecutiveFailures, String lastError, Instant lastErrorAt, Instant lastSuccess, Instant nextRun,
         String configError, long deadLetters, Instant lastDelivery, DeliveryState deliveryState,
-        Instant deliveryRetryAt, String deliveryError) {
+        Instant deliveryRetryAt, String deliveryError, long refused, Map<String, Object> details) {
+
+    public InputStatus {
+        details = details == null ? Map.of() : Map.copyOf(details);
+    }
+
+    /** The status of version 1.2, without the refused count and the plugin's structured details. */
+    public InputStatus(String name, String plugin, InputState state, String detail, long fetched, long duplicates,
+            long malformed, long delivered, long deadLettered, long outboxDepth, long fetchFailures,
+            int consecutiveFailures, String lastError, Instant lastErrorAt, Instant lastSuccess, Instant nextRun,
+            String configError, long deadLetters, Instant lastDelivery, DeliveryState deliveryState,
+            Instant deliveryRetryAt, String deliveryError) {
+        this(name, plugin, state, detail, fetched, duplicates, malformed, delivered, deadLettered, outboxDepth,
+                fetchFailures, consecutiveFailures, lastError, lastErrorAt, lastSuccess, nextRun, configError,
+                deadLetters, lastDelivery, deliveryState, deliveryRetryAt, deliveryError, 0, Map.of());
+    }
 
     /** The status of version 1.0, without the delivery's state. */
     public InputStatus(String name, String plugin, InputState state, String detail, long fetched, long duplicates,
@@ -41,7 +60,7 @@ public record InputStatus(String name, String plugin, InputState state, String d
             String configError) {
         this(name, plugin, state, detail, fetched, duplicates, malformed, delivered, deadLettered, outboxDepth,
                 fetchFailures, consecutiveFailures, lastError, lastErrorAt, lastSuccess, nextRun, configError, 0,
-                null, DeliveryState.IDLE, null, null);
+                null, DeliveryState.IDLE, null, null, 0, Map.of());
     }
 
     /** A status for an input that has no runner (stopped, disabled, invalid, plugin missing). */
@@ -53,7 +72,8 @@ public record InputStatus(String name, String plugin, InputState state, String d
     public InputStatus with(InputState newState, String newConfigError) {
         return new InputStatus(name, plugin, newState, detail, fetched, duplicates, malformed, delivered,
                 deadLettered, outboxDepth, fetchFailures, consecutiveFailures, lastError, lastErrorAt, lastSuccess,
-                nextRun, newConfigError, deadLetters, lastDelivery, deliveryState, deliveryRetryAt, deliveryError);
+                nextRun, newConfigError, deadLetters, lastDelivery, deliveryState, deliveryRetryAt, deliveryError,
+                refused, details);
     }
 
     /** The same status with the delivery's counters and state replaced by a newer snapshot. */
@@ -61,6 +81,23 @@ public record InputStatus(String name, String plugin, InputState state, String d
         return new InputStatus(name, plugin, state, detail, fetched, duplicates, malformed, delivery.delivered(),
                 delivery.deadLettered(), delivery.outboxDepth(), fetchFailures, consecutiveFailures, lastError,
                 lastErrorAt, lastSuccess, nextRun, configError, delivery.deadLetters(), delivery.lastDelivery(),
-                delivery.state(), delivery.retryAt(), delivery.lastError());
+                delivery.state(), delivery.retryAt(), delivery.lastError(), refused, details);
+    }
+
+    /** The same status with another progress line. */
+    public InputStatus withDetail(String newDetail) {
+        return new InputStatus(name, plugin, state, newDetail, fetched, duplicates, malformed, delivered,
+                deadLettered, outboxDepth, fetchFailures, consecutiveFailures, lastError, lastErrorAt, lastSuccess,
+                nextRun, configError, deadLetters, lastDelivery, deliveryState, deliveryRetryAt, deliveryError,
+                refused, details);
+    }
+
+    /** The same status with other fetch counters (the manager adds those of an input's ended runners). */
+    public InputStatus withFetchCounters(long newFetched, long newDuplicates, long newMalformed,
+            long newFetchFailures, long newRefused) {
+        return new InputStatus(name, plugin, state, detail, newFetched, newDuplicates, newMalformed, delivered,
+                deadLettered, outboxDepth, newFetchFailures, consecutiveFailures, lastError, lastErrorAt,
+                lastSuccess, nextRun, configError, deadLetters, lastDelivery, deliveryState, deliveryRetryAt,
+                deliveryError, newRefused, details);
     }
 }

@@ -1,5 +1,7 @@
 package org.cybexp.input.core.fetch;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** One input's fetch counters and progress line, kept across its fetch calls; shown in status. */
@@ -10,6 +12,7 @@ public final class FetchCounters {
     final AtomicLong malformed = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     private volatile String detail = "";
+    private final Map<String, Object> details = new ConcurrentHashMap<>();
     private volatile boolean backPressure;
 
     /** Events stored in the outbox. */
@@ -39,6 +42,20 @@ public final class FetchCounters {
 
     public void detail(String line) {
         detail = line == null ? "" : line;
+    }
+
+    /** The plugin's structured status, by key (a snapshot). */
+    public Map<String, Object> details() {
+        return Map.copyOf(details);
+    }
+
+    /** Sets one structured status entry; null removes it. */
+    public void detail(String key, Object value) {
+        if (value == null) {
+            details.remove(key);
+        } else {
+            details.put(key, value);
+        }
     }
 
     /** Whether a running call waits for room in the outbox. */

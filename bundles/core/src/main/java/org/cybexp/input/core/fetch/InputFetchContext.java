@@ -343,6 +343,14 @@ public final class InputFetchContext implements FetchContext {
     }
 
     @Override
+    public void statusDetail(String key, Object value) {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("a status detail needs a key");
+        }
+        counters.detail(key, StatusValue.of(value));
+    }
+
+    @Override
     public Clock clock() {
         return clock;
     }

@@ -405,7 +405,7 @@ public final class CybexSourceFetcher implements InputRunner {
                     counters.duplicates(), counters.malformed(), delivery.delivered(), delivery.deadLettered(),
                     delivery.outboxDepth(), fetchFailures, consecutiveFailures, error, errorAt, lastSuccess,
                     nextRun, null, delivery.deadLetters(), delivery.lastDelivery(), delivery.state(),
-                    delivery.retryAt(), delivery.lastError());
+                    delivery.retryAt(), delivery.lastError(), counters.refused(), counters.details());
         }
     }
 

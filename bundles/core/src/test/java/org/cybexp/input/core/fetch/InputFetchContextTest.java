@@ -217,6 +217,29 @@ class InputFetchContextTest {
     }
 
     @Test
+    void statusDetailsAreSnapshotsTheInputCanGoOnChanging() {
+        InputFetchContext ctx = context();
+        java.util.Map<String, Object> file = new java.util.LinkedHashMap<>();
+        file.put("path", "/var/log/eve.json");
+        file.put("offset", 42L);
+        java.util.List<Object> files = new java.util.ArrayList<>(java.util.List.of(file));
+        ctx.statusDetail("files", files);
+        ctx.statusDetail("udp_drops", new long[] {3, 4});
+        file.put("offset", 99L);
+        files.add("later");
+
+        java.util.Map<String, Object> shown = counters.details();
+        assertEquals(java.util.List.of(java.util.Map.of("path", "/var/log/eve.json", "offset", 42L)),
+            shown.get("files"));
+        assertEquals(java.util.List.of(3L, 4L), shown.get("udp_drops"));
+        assertThrows(UnsupportedOperationException.class, () -> shown.put("x", 1));
+
+        ctx.statusDetail("udp_drops", null);
+        assertFalse(counters.details().containsKey("udp_drops"));
+        assertThrows(IllegalArgumentException.class, () -> ctx.statusDetail(" ", 1));
+    }
+
+    @Test
     void samplesAreEscapedAndCut() {
         byte[] sample = new byte[100];
         sample[0] = 'a';

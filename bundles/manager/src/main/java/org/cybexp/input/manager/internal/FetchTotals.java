@@ -13,6 +13,7 @@ final class FetchTotals {
     private long duplicates;
     private long malformed;
     private long fetchFailures;
+    private long refused;
 
     /** Adds the final counters of a runner that ended. */
     void add(InputStatus ended) {
@@ -20,6 +21,7 @@ final class FetchTotals {
         duplicates += ended.duplicates();
         malformed += ended.malformed();
         fetchFailures += ended.fetchFailures();
+        refused += ended.refused();
     }
 
     /** The shown status with the input's counters: these totals plus those of the runners still running. */
@@ -28,16 +30,14 @@ final class FetchTotals {
         long d = duplicates;
         long m = malformed;
         long ff = fetchFailures;
+        long rf = refused;
         for (InputStatus r : running) {
             f += r.fetched();
             d += r.duplicates();
             m += r.malformed();
             ff += r.fetchFailures();
+            rf += r.refused();
         }
-        return new InputStatus(shown.name(), shown.plugin(), shown.state(), shown.detail(), f, d, m,
-                shown.delivered(), shown.deadLettered(), shown.outboxDepth(), ff, shown.consecutiveFailures(),
-                shown.lastError(), shown.lastErrorAt(), shown.lastSuccess(), shown.nextRun(), shown.configError(),
-                shown.deadLetters(), shown.lastDelivery(), shown.deliveryState(), shown.deliveryRetryAt(),
-                shown.deliveryError());
+        return shown.withFetchCounters(f, d, m, ff, rf);
     }
 }

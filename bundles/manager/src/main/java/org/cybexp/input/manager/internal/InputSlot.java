@@ -63,9 +63,6 @@ final class InputSlot {
     }
 
     private static InputStatus withDetail(InputStatus s, String detail) {
-        return new InputStatus(s.name(), s.plugin(), s.state(), detail, s.fetched(), s.duplicates(), s.malformed(),
-                s.delivered(), s.deadLettered(), s.outboxDepth(), s.fetchFailures(), s.consecutiveFailures(),
-                s.lastError(), s.lastErrorAt(), s.lastSuccess(), s.nextRun(), s.configError(), s.deadLetters(),
-                s.lastDelivery(), s.deliveryState(), s.deliveryRetryAt(), s.deliveryError());
+        return s.withDetail(detail);
     }
 }

@@ -238,6 +238,10 @@ public final class MispBench {
         }
 
         @Override
+        public void statusDetail(String key, Object value) {
+        }
+
+        @Override
         public Clock clock() {
             return Clock.systemUTC();
         }

@@ -133,6 +133,11 @@ final class StopAfterEmits implements SourceInput {
         }
 
         @Override
+        public void statusDetail(String key, Object value) {
+            ctx.statusDetail(key, value);
+        }
+
+        @Override
         public Clock clock() {
             return ctx.clock();
         }

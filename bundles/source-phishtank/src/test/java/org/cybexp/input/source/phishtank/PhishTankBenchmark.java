@@ -306,6 +306,10 @@ public final class PhishTankBenchmark {
         }
 
         @Override
+        public void statusDetail(String key, Object value) {
+        }
+
+        @Override
         public Clock clock() {
             return Clock.systemUTC();
         }
