@@ -191,7 +191,7 @@ final class JdbcInput implements SourceInput {
             }
             try {
                 opened.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
-                opened.setReadOnly(true);
+                readOnly(opened);
                 shape = checkColumns(opened);
             } catch (SQLException | SourceException | RuntimeException e) {
                 opened.close();
@@ -200,6 +200,15 @@ final class JdbcInput implements SourceInput {
             connection = opened;
         }
         return connection;
+    }
+
+    /** A hint: SQLite refuses it on an open connection, and the plugin only reads anyway. */
+    private static void readOnly(Connection db) {
+        try {
+            db.setReadOnly(true);
+        } catch (SQLException e) {
+            // the hint is optional
+        }
     }
 
     private ReadPlan.Shape checkColumns(Connection db) throws SQLException, SourceException {
