@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class JdbcSourceCrashIT {
 
     private static final String TOKEN = "jdbc-crash-it-token-93ab";
-    private static final int ROWS = 12_000;
+    private static final int ROWS = 5_000;
     private static final int FETCH_SIZE = 500;
     private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
     private static PostgresServer pg;
@@ -91,7 +91,7 @@ class JdbcSourceCrashIT {
         Result start = dist.cli("start");
         assertEquals(0, start.code(), start.toString());
         long pid = dist.daemonPid().orElseThrow();
-        Await.within(60).alias("a first part of the backfill at /raw").until(() -> raw.posts().size() >= 1500);
+        Await.within(60).alias("a first part of the backfill at /raw").until(() -> raw.posts().size() >= 1000);
         Process kill = new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start();
         assertEquals(0, kill.waitFor(), "kill -9 " + pid);
         ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());

@@ -139,11 +139,29 @@ public final class JdbcPlugin implements SourcePlugin {
             throw new InvalidConfigException("url", "must be a JDBC URL (jdbc:postgresql://..., jdbc:sqlite:..., "
                     + "jdbc:h2:...), got " + InputConfig.quote(ConnectionSecrets.maskUrl(url)));
         }
+        url = insideHome(url);
         ReadPlan plan = ReadPlan.of(source(typed), column("tracking_column", typed.tracking__column()),
                 idColumn(typed), typed.settle__seconds(), typed.lookback__seconds(), config.timezone());
         ConnectionSecrets secrets = new ConnectionSecrets(url, typed.user(), config.getSecret("password"));
         DriverFinder drivers = new DriverFinder(factories, context);
         return new JdbcInput(drivers, secrets, plan, typed.fetch__size(), typed.rows__per__record());
+    }
+
+    /**
+     * A relative SQLite file ({@code jdbc:sqlite:data/sensor.db}) is inside the installation folder, not in
+     * whatever folder the daemon was started from.
+     */
+    static String insideHome(String url) {
+        String prefix = "jdbc:sqlite:";
+        String home = System.getProperty("cybexp.home", "");
+        if (home.isEmpty() || !url.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return url;
+        }
+        String path = url.substring(prefix.length());
+        if (path.isEmpty() || path.startsWith("/") || path.startsWith(":") || path.startsWith("file:")) {
+            return url; // absolute, :memory: or a file: URI
+        }
+        return prefix + java.nio.file.Path.of(home).resolve(path);
     }
 
     private static ReadPlan.Source source(Config typed) throws InvalidConfigException {
