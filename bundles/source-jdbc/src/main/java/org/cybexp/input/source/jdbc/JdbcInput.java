@@ -97,15 +97,15 @@ final class JdbcInput implements SourceInput {
             }
             String key = plan.source().keyPrefix() + ":" + (id == null ? "" : id.text()) + ":" + tracking.text();
             batch.add(key, json.write(rows));
+            batch.last(tracking, id);
             read++;
             if (read % fetchSize == 0) {
-                batch.commit(tracking, id);
+                batch.finish();
                 ctx.progress(read + " rows read; cursor at " + tracking.text());
                 if (ctx.stopRequested()) {
                     return;
                 }
             }
-            batch.last(tracking, id);
         }
         batch.finish();
         ctx.progress(read + " rows read" + batch.where());
@@ -144,7 +144,7 @@ final class JdbcInput implements SourceInput {
         }
 
         /** Stores the rows read so far, then moves the cursor to the last of them. */
-        void commit(TrackedValue tracking, TrackedValue id) {
+        private void commit(TrackedValue tracking, TrackedValue id) {
             flush();
             PersistentState state = ctx.state();
             state.put(OF, plan.fingerprint());
@@ -156,11 +156,11 @@ final class JdbcInput implements SourceInput {
             lastTracking = null;
         }
 
+        /** Commits the rows since the last commit, if any. */
         void finish() {
             if (lastTracking != null) {
                 commit(lastTracking, lastId);
             }
-            flush();
         }
 
         String where() {
