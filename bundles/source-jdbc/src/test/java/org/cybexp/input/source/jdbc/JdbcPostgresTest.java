@@ -262,6 +262,21 @@ class JdbcPostgresTest {
     }
 
     @Test
+    void anUnreachableServerIsAClearErrorAndTheNextPollConnects() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        String secret = "url-secret-77aa";
+        InMemoryInputStore store = store("nowhere", "url", "jdbc:postgresql://127.0.0.1:" + closed
+                + "/postgres?connectTimeout=2&password=" + secret);
+        SourceException e = assertThrows(SourceException.class, () -> store.fetch(store.open()));
+        assertTrue(e.getMessage().contains("127.0.0.1:" + closed) && e.getMessage().contains("refused"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains(secret), e.getMessage());
+    }
+
+    @Test
     void aMissingTableOrColumnIsNamed() throws Exception {
         createIndicators("named");
         InMemoryInputStore column = store("named", "tracking_column", "created");
