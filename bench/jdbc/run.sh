@@ -4,12 +4,13 @@
 # Beside it, from the same run, what bounds it: PostgreSQL itself streaming the same rows in the same keyset order
 # (psql \copy ... TO STDOUT, as text and as JSON) and the network (wrk, 8 connections, same nginx).
 # Two runs: rows_per_record = 1 (one post per row) and 100 (NDJSON of 100 rows: the source, not the posts, bounds it).
-# Usage: bench/jdbc/run.sh [ROWS]   (default 1,000,000). Needs postgresql, nginx-light, wrk; build the distribution
+# Usage: bench/jdbc/run.sh [ROWS]   (default 1,000,000; PER="100" runs only rows_per_record = 100, DIST=folder
+# another built distribution). Needs postgresql, nginx-light, wrk; build the distribution
 # first (mvn -B -q package -DskipTests). Not in mvn verify.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 rows="${1:-1000000}"
-dist="$root/runtime/target/cybexp-input"
+dist="${DIST:-$root/runtime/target/cybexp-input}"
 [ -x "$dist/bin/cybexp-input" ] || { echo "build the distribution first: mvn -B -q package -DskipTests" >&2; exit 1; }
 bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -83,9 +84,9 @@ wrk_rate="$(wrk -t 2 -c 8 -d 5s -s /dev/stdin "http://127.0.0.1:$port/api/v1.0/r
 
 rate() { echo $(( $1 * 1000 / ($2 > 0 ? $2 : 1) )); }
 echo
-echo "| rows_per_record | posts | input start → last row stored (rows/s) | input start → last post answered (rows/s) | daemon boot | peak heap (-Xmx128m) | psql \\copy text | psql \\copy row_to_json | wrk, 8 connections |"
+echo "| rows_per_record | posts | input start → last row stored (rows/s) | input start → last post answered (rows/s) | daemon boot | heap (-Xmx128m): peak used / most live after a GC | psql \\copy text | psql \\copy row_to_json | wrk, 8 connections |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-for per in 1 100; do
+for per in ${PER:-1 100}; do
   posts=$(( (rows + per - 1) / per ))
   home="$(mktemp -d /tmp/cybexp-jdbc-home-XXXXXX)"
   cp -r "$dist/." "$home/"
@@ -108,8 +109,11 @@ for per in 1 100; do
   stored_ms=$(( $(log_ms "input 'bench': fetched") - started_ms ))
   elapsed=$(( last_ms - started_ms ))
   boot_ms=$(( started_ms - t0 ))
+  # the heap in use before a collection (how far it filled: up to the cap is normal) and the most that survived
+  # one (the live set: flat means nothing grows with the backfill)
   peak="$(grep -oE '[0-9]+M->[0-9]+M' "$home/log/gc.log" | cut -dM -f1 | sort -n | tail -1)"
-  echo "| $per | $posts | $(awk "BEGIN{printf \"%.1f\", $stored_ms/1000}") s ($(rate "$rows" "$stored_ms")/s) | $(awk "BEGIN{printf \"%.1f\", $elapsed/1000}") s ($(rate "$rows" "$elapsed")/s) | $(awk "BEGIN{printf \"%.1f\", $boot_ms/1000}") s | ${peak:-?} MiB | $(awk "BEGIN{printf \"%.1f\", $copy_ms/1000}") s ($(rate "$rows" "$copy_ms")/s) | $(awk "BEGIN{printf \"%.1f\", $json_ms/1000}") s ($(rate "$rows" "$json_ms")/s) | ${wrk_rate}/s |"
+  live="$(grep -oE '[0-9]+M->[0-9]+M' "$home/log/gc.log" | sed -E 's/.*->([0-9]+)M/\1/' | sort -n | tail -1)"
+  echo "| $per | $posts | $(awk "BEGIN{printf \"%.1f\", $stored_ms/1000}") s ($(rate "$rows" "$stored_ms")/s) | $(awk "BEGIN{printf \"%.1f\", $elapsed/1000}") s ($(rate "$rows" "$elapsed")/s) | $(awk "BEGIN{printf \"%.1f\", $boot_ms/1000}") s | ${peak:-?} / ${live:-?} MiB | $(awk "BEGIN{printf \"%.1f\", $copy_ms/1000}") s ($(rate "$rows" "$copy_ms")/s) | $(awk "BEGIN{printf \"%.1f\", $json_ms/1000}") s ($(rate "$rows" "$json_ms")/s) | ${wrk_rate}/s |"
   "$home/bin/cybexp-input" stop >/dev/null 2>&1 || true
   rm -rf "$home"; home=""
 done
