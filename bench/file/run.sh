@@ -8,7 +8,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 mib="${1:-256}"
 work="$(mktemp -d /tmp/cybexp-bench-file.XXXXXX)"
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; "$work/dist/bin/cybexp-input" stop --now >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-lines=$((mib * 1024))
+lines=$((mib * 1000)) # a multiple of lines_per_record (500): no partial batch waits record_seconds at the end
 # one 1 KiB line: "L" + number + padding + \n
 python3 - "$work/big.log" "$lines" <<'PY'
 import sys
@@ -17,6 +17,7 @@ with open(sys.argv[1], "w") as f:
     for i in range(int(sys.argv[2])):
         f.write(("L%09d " % i + pad)[:1023] + "\n")
 PY
+size=$(stat -c %s "$work/big.log"); mib=$(python3 -c "print(round($size/1048576, 1))")
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; file: $mib MiB, $lines lines of 1 KiB"
 
 # --- rsyslog imfile -> omfile
@@ -30,13 +31,13 @@ CONF
 start=$(date +%s.%N)
 rsyslogd -n -f "$work/rsyslog.conf" -i "$work/rsyslog.pid" &
 echo $! > "$work/rsyslogd.pid"
-while [ "$(wc -l < "$work/rsyslog-out.log" 2>/dev/null || echo 0)" -lt "$lines" ]; do sleep 0.2; done
+while [ "$( (wc -l < "$work/rsyslog-out.log") 2>/dev/null || echo 0)" -lt "$lines" ]; do sleep 0.05; done
 end=$(date +%s.%N)
 kill "$(cat "$work/rsyslogd.pid")"; rm -f "$work/rsyslogd.pid"
 python3 -c "s=$end-$start; print(f'| rsyslog imfile -> omfile | {s:.1f} s | {$mib/s:.1f} MiB/s | {$lines/s:,.0f} lines/s |')"
 
 # --- cybexp-input file -> outbox -> loopback /raw
-cp -r "$root/runtime/target/cybexp-input" "$work/dist"
+cp -r "${DIST:-$root/runtime/target/cybexp-input}" "$work/dist"
 rm -f "$work/dist/etc/cybexp.source."*.cfg
 java "$root/bench/file/RawSink.java" "$work/port" "$work/count" &
 echo $! > "$work/sink.pid"
@@ -46,10 +47,15 @@ printf 'org.osgi.service.http.port = 0\norg.apache.felix.http.host = 127.0.0.1\n
 printf 'url = http://127.0.0.1:%s/api/v1.0/raw\ntoken = bench\n' "$port" > "$work/dist/etc/cybexp.api.cfg"
 printf 'name = bench\norgid = bench-org\ntypetag = bench-lines\npaths = %s\nlines_per_record = 500\nmin_interval = 0\n' \
     "$work/big.log" > "$work/dist/etc/cybexp.source.file-bench.cfg"
-start=$(date +%s.%N)
+boot=$(date +%s.%N)
 JAVA_OPTS=-Xmx128m "$work/dist/bin/cybexp-input" start >/dev/null
-while [ "$(cut -d' ' -f1 "$work/count" 2>/dev/null || echo 0)" -lt "$lines" ]; do sleep 0.2; done
+# timed from the first line at /raw (the daemon's start is measured apart) to the last
+while [ "$(cut -d' ' -f1 "$work/count" 2>/dev/null || echo 0)" -lt 1 ]; do sleep 0.05; done
+start=$(date +%s.%N)
+while [ "$(cut -d' ' -f1 "$work/count" 2>/dev/null || echo 0)" -lt "$lines" ]; do sleep 0.05; done
 end=$(date +%s.%N)
-rss=$(ps -o rss= -p "$("$work/dist/bin/cybexp-input" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("pid", 0))' 2>/dev/null || echo 1)" 2>/dev/null || echo "?")
+pid=$(cat "$work/dist/data/runningconfig" 2>/dev/null | sed -n 's/^pid *[=:] *//p')
+rss=$(ps -o rss= -p "$pid" 2>/dev/null | tr -d ' ' || echo "?")
+heap=$(jcmd "$pid" GC.heap_info 2>/dev/null | sed -n 's/.*total \([0-9]*K\), used \([0-9]*K\).*/used \2 of \1/p' | head -1)
 "$work/dist/bin/cybexp-input" stop >/dev/null || true
-python3 -c "s=$end-$start; print(f'| cybexp-input file -> outbox -> /raw (-Xmx128m, incl. the daemon start) | {s:.1f} s | {$mib/s:.1f} MiB/s | {$lines/s:,.0f} lines/s | RSS {\"$rss\"} KiB |')"
+python3 -c "s=$end-$start; print(f'| cybexp-input file -> outbox -> /raw (-Xmx128m) | {s:.1f} s | {$mib/s:.1f} MiB/s | {$lines/s:,.0f} lines/s | daemon start {$start-$boot:.1f} s, RSS $rss KiB, heap $heap |')"

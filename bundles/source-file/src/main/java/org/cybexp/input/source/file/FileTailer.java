@@ -83,7 +83,8 @@ final class FileTailer implements AutoCloseable {
                 }
                 release(t, now);
             }
-            if (postedSinceStateLook || now - lastStateLook >= STATE_LOOK_MILLIS) {
+            // while files have more, one fsync per CHECKPOINT_BYTES or per second; at once when all is read
+            if ((postedSinceStateLook && !more) || now - lastStateLook >= STATE_LOOK_MILLIS) {
                 commit(now);
             }
             if (now - lastStatus >= STATUS_MILLIS) {
