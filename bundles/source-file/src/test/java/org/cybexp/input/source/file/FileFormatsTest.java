@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.cybexp.input.api.InvalidConfigException;
+import org.cybexp.input.testkit.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -180,6 +182,29 @@ class FileFormatsTest {
                     "released".equals(f.get("state"))));
             assertTrue(t.store.committed(TrackedState.KEY).orElse("").contains(file.toString()),
                     "kept within clean_after");
+        }
+    }
+
+    @Test
+    void aVanishedFilesStateIsDroppedAfterCleanAfter() throws Exception {
+        TestClock clock = TestClock.at(java.time.Instant.now());
+        Path file = dir.resolve("a.log");
+        append(file, numbered("a", 0, 5).toArray(String[]::new));
+        try (Tailing t = new Tailing(dir, "*.log", Map.of("clean_after", "3600"), clock).start()) {
+            await().atMost(seconds(10)).until(() -> {
+                clock.advance(seconds(1)); // the partial batch is posted record_seconds after its first line
+                return t.lines().size() == 5;
+            });
+            Files.delete(file);
+            await().atMost(seconds(10)).until(() -> {
+                clock.advance(seconds(1));
+                return t.store.committed(TrackedState.KEY).orElse("").contains(file.toString());
+            });
+            clock.advance(Duration.ofHours(2));
+            await().atMost(seconds(10)).until(() -> {
+                clock.advance(seconds(1));
+                return !t.store.committed(TrackedState.KEY).orElse("").contains(file.toString());
+            });
         }
     }
 

@@ -25,6 +25,10 @@ final class Tailing implements AutoCloseable {
     private RunningFetch running;
 
     Tailing(Path dir, String glob, Map<String, String> extra) throws Exception {
+        this(dir, glob, extra, java.time.Clock.systemUTC());
+    }
+
+    Tailing(Path dir, String glob, Map<String, String> extra, java.time.Clock clock) throws Exception {
         this.dir = dir;
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("typetag", "test-lines");
@@ -35,7 +39,7 @@ final class Tailing implements AutoCloseable {
         props.put("identity_wait", "1");
         props.put("fingerprint_bytes", "32");
         props.putAll(extra);
-        store = InMemoryInputStore.builder(new FilePlugin()).properties(props).build();
+        store = InMemoryInputStore.builder(new FilePlugin()).properties(props).clock(clock).build();
     }
 
     Tailing start() throws Exception {
