@@ -79,7 +79,7 @@ final class MessageJson {
                 g.writeStringField("raw_base64", Base64.getEncoder().encodeToString(raw));
             }
             String error = m.parseError();
-            if (!utf8) {
+            if (!utf8 && !anyOctetsAllowed(m, text)) {
                 error = error == null ? "not UTF-8" : error + "; not UTF-8";
             }
             string(g, "parse_error", error);
@@ -108,6 +108,17 @@ final class MessageJson {
         } else {
             g.writeNullField(name);
         }
+    }
+
+    /**
+     * Whether bytes that are not UTF-8 are allowed where they are: in RFC 5424 only in a MSG without a BOM
+     * (MSG-ANY); RFC 3164 names no character set at all.
+     */
+    private static boolean anyOctetsAllowed(ParsedMessage m, String text) {
+        if (!m.format.equals(ParsedMessage.RFC5424)) {
+            return true;
+        }
+        return !m.bom && m.headerEnd >= 0 && text.substring(0, m.headerEnd).indexOf('\uFFFD') < 0;
     }
 
     /** The bytes as text, or null when they are not UTF-8. */

@@ -27,6 +27,9 @@ final class ParsedMessage {
     /** SD-ID to its parameters; a parameter given twice holds a list of its values. */
     final Map<String, Map<String, Object>> structuredData = new LinkedHashMap<>();
     String message;
+    /** RFC 5424: the MSG started with a BOM, so it must be UTF-8; where the MSG starts in the text. */
+    boolean bom;
+    int headerEnd = -1;
     final List<String> problems = new ArrayList<>();
 
     void priority(int pri) {

@@ -33,11 +33,18 @@ final class Rfc3164 {
     private static final Pattern CISCO_HOST = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_.\\-]*): (?=[*.]?(?:"
             + MONTHS + ") )");
     private static final Pattern BSD = Pattern.compile("((?i:" + MONTHS + "))  ?(\\d{1,2})(?: (\\d{4}))? "
-            + "(\\d{1,2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(?: (UTC|GMT|[A-Z]{2}[SD]T|CET|CEST|EET|EEST|MSK|IST|JST|AEST))?(?=[: ]|$):?");
+            + "(\\d{1,2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(?: (\\d{4})(?= ))?"
+            + "(?: (UTC|GMT|[A-Z][SD]T|CET|CEST|EET|EEST|MSK|IST|JST|AEST))?(?=[: ]|$):?");
     private static final Pattern YEAR_FIRST = Pattern.compile("(\\d{4}) (" + MONTHS + ")  ?(\\d{1,2}) "
             + "(\\d{2}):(\\d{2}):(\\d{2})(?=[: ]|$):?");
     private static final Pattern ISO = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})[Tt ](\\d{2}:\\d{2}:\\d{2})"
             + "(?:[.,](\\d{1,9})\\d*)?([Zz]|[+-]\\d{2}:?\\d{2})?(?=[: ]|$):?");
+    /** A Cisco IOS-XR/NX-OS node before the time: {@code RP/0/RP0/CPU0:}, {@code CLC 6/0: }. */
+    private static final Pattern CISCO_NODE = Pattern.compile("(?:RP/[^:\\s]+|LC/[^:\\s]+|CLC \\d+/\\d+"
+            + "|\\d+/\\d+/[^:\\s]+): ?(?=[*.]?(?:" + MONTHS + ") )");
+    /** AIX's relay: {@code Message forwarded from HOST: }. */
+    private static final Pattern AIX_FORWARDED = Pattern.compile("Message forwarded from ([^:\\s]+): ");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern TAG = Pattern.compile("([^\\s\\[\\]:]{1,64})(?:\\[([^\\]\\s]{0,128})\\])?:");
     private static final List<String> UTC_NAMES = List.of("UTC", "GMT", "UT", "Z");
 
@@ -62,6 +69,10 @@ final class Rfc3164 {
         if (ciscoHost.lookingAt()) {
             out.hostname = ciscoHost.group(1);
             pos = ciscoHost.end();
+        }
+        Matcher node = CISCO_NODE.matcher(s).region(pos, s.length());
+        if (out.hostname == null && node.lookingAt()) {
+            pos = node.end(); // which card of the router: not a host (the raw line keeps it)
         }
         if (pos < s.length() && (s.charAt(pos) == '*' || s.charAt(pos) == '.')) {
             int marked = pos + 1;
@@ -94,11 +105,25 @@ final class Rfc3164 {
 
     /** Takes the next token as the hostname where a sender put one; returns the position after it. */
     private static int hostname(String s, int pos, boolean timed, ParsedMessage out) {
+        Matcher forwarded = AIX_FORWARDED.matcher(s).region(pos, s.length());
+        if (forwarded.lookingAt()) {
+            out.hostname = forwarded.group(1);
+            return forwarded.end();
+        }
         int end = s.indexOf(' ', pos);
+        if (end < 0) {
+            end = s.length(); // a header and no message: "<14>Aug 30 23:00:05 X4711"
+        }
         if (end <= pos) {
             return pos;
         }
         String token = s.substring(pos, end);
+        if (timed && IPV6.matcher(token.endsWith(":") && !token.endsWith("::") ? token.substring(0,
+                token.length() - 1) : token).matches() && token.chars().filter(c -> c == ':').count() >= 2) {
+            out.hostname = token.endsWith(":") && !token.endsWith("::") ? token.substring(0, token.length() - 1)
+                    : token; // an IPv6 address, colons and all
+            return skipSpaces(s, end);
+        }
         int next = skipSpaces(s, end);
         // "host : %ASA-..." and "host: %ASA-..." (Cisco ASA with a name and no time)
         if (s.startsWith(" : ", end) && hostLike(token, 0)) {
@@ -135,10 +160,11 @@ final class Rfc3164 {
                 int month = MONTH.get(m.group(1).toLowerCase(Locale.ROOT));
                 int day = Integer.parseInt(m.group(2));
                 int nanos = nanos(m.group(7));
-                ZoneId at = zoneOf(m.group(8), zone);
+                ZoneId at = zoneOf(m.group(9), zone);
+                String year = m.group(3) != null ? m.group(3) : m.group(8); // "Apr 15 2007 21:28:13", "... 21:28:13 2007"
                 LocalDateTime time;
-                if (m.group(3) != null) {
-                    time = LocalDateTime.of(Integer.parseInt(m.group(3)), month, day,
+                if (year != null) {
+                    time = LocalDateTime.of(Integer.parseInt(year), month, day,
                             Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)),
                             nanos);
                 } else {

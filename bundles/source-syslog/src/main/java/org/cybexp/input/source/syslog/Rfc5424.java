@@ -57,8 +57,8 @@ final class Rfc5424 {
             out.problems.add("PRI with a leading zero");
         }
         String version = s.substring(priEnd, versionEnd);
-        if (!version.equals("1")) {
-            out.problems.add("VERSION " + version + " (expected 1)");
+        if (version.charAt(0) == '0') { // NONZERO-DIGIT 0*2DIGIT: 1 today, later versions keep the header
+            out.problems.add("VERSION " + version + " with a leading zero");
         }
         pos = versionEnd + 1;
         String time = token();
@@ -107,7 +107,9 @@ final class Rfc5424 {
                 pos++;
             }
             String msg = s.substring(pos);
-            out.message = msg.startsWith("\uFEFF") ? msg.substring(1) : msg;
+            out.bom = msg.startsWith("\uFEFF");
+            out.message = out.bom ? msg.substring(1) : msg;
+            out.headerEnd = pos;
         }
         return out;
     }
@@ -163,6 +165,10 @@ final class Rfc5424 {
                 out.timestamp = OffsetDateTime.parse(t).toString();
                 return;
             } catch (DateTimeParseException e) {
+                if (validBeyondJava(t)) {
+                    out.timestamp = t; // an offset Java cannot hold (beyond +-18:00): the sender's text is ISO-8601
+                    return;
+                }
                 out.problems.add("TIMESTAMP " + quote(t) + " is not a valid date or time");
                 return;
             }
@@ -190,6 +196,22 @@ final class Rfc5424 {
             }
         }
         out.problems.add("TIMESTAMP " + quote(t) + " not understood");
+    }
+
+    /** A valid date and time whose offset (up to 23:59, RFC 3339) is more than Java's +-18:00. */
+    private static boolean validBeyondJava(String t) {
+        int zone = t.length() - 6;
+        if (zone < 19 || t.charAt(zone) == 'Z') {
+            return false;
+        }
+        try {
+            LocalDateTime.parse(t.substring(0, zone));
+            int hours = Integer.parseInt(t.substring(zone + 1, zone + 3));
+            int minutes = Integer.parseInt(t.substring(zone + 4));
+            return hours <= 23 && minutes <= 59;
+        } catch (DateTimeParseException | NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Reads one or more SD-ELEMENTs at pos; false when they cannot be read at all. */
@@ -272,7 +294,8 @@ final class Rfc5424 {
                     pos++;
                     continue;
                 }
-                v.append(c); // any other backslash is kept as it is (RFC 5424 6.3.3)
+                out.problems.add("invalid escape '\\" + next + "' kept as it is"); // RFC 5424 6.3.3
+                v.append(c);
                 continue;
             }
             if (c == ']') {

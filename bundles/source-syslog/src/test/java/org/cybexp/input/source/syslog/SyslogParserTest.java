@@ -55,7 +55,7 @@ class SyslogParserTest {
         assertEquals("br]acket", p.get("c"));
         assertEquals("other\\n", p.get("d"), "any other backslash is kept");
         assertEquals("msg", m.message);
-        assertNull(m.parseError());
+        assertEquals("invalid escape '\\n' kept as it is", m.parseError());
     }
 
     @Test
@@ -121,7 +121,13 @@ class SyslogParserTest {
         assertEquals(Base64.getEncoder().encodeToString(raw), line.get("raw_base64").asText());
         assertFalse(line.has("raw"));
         assertEquals("host", line.get("hostname").asText());
-        assertTrue(line.get("parse_error").asText().contains("not UTF-8"));
+        assertTrue(line.get("parse_error").isNull(), "RFC 3164 names no character set");
+        byte[] bom = "<13>1 - - - - - - \uFEFFcaf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
+        bom[18] = (byte) 0xEF;
+        bom[19] = (byte) 0xBB;
+        bom[20] = (byte) 0xBF;
+        JsonNode afterBom = new ObjectMapper().readTree(json.line(bom, "127.0.0.1", JAN_2, false));
+        assertTrue(afterBom.get("parse_error").asText().contains("not UTF-8"), afterBom.toString());
         for (String field : List.of("received_at", "sender", "protocol", "format", "facility", "severity",
                 "timestamp", "hostname", "app_name", "procid", "msgid", "structured_data", "message")) {
             assertTrue(line.has(field), field);
