@@ -37,31 +37,18 @@ printf 'url = http://127.0.0.1:%s/api/v1.0/raw\ntoken = bench-token\n' "$(cat "$
 printf 'orgid = bench\nprotocol = tcp\nport = %s\nmessages_per_record = 1000\n' "$tcp_port" > "$home/etc/cybexp.source.syslog-benchtcp.cfg"
 printf 'orgid = bench\nprotocol = udp\nport = %s\nmessages_per_record = 1000\n' "$udp_port" > "$home/etc/cybexp.source.syslog-benchudp.cfg"
 "$home/bin/cybexp-input" start >/dev/null
-status() { "$home/bin/cybexp-input" status --json 2>/dev/null || true; }
-stored() { # stored count of one input's listener, from status --json
-  status | python3 -c '
-import json, sys
-d = json.load(sys.stdin); name, proto = sys.argv[1], sys.argv[2]
-def find(o):
-    if isinstance(o, dict):
-        if o.get("name") == name and isinstance(o.get("details"), dict):
-            return o["details"].get(proto, {})
-        for v in o.values():
-            r = find(v)
-            if r is not None: return r
-    if isinstance(o, list):
-        for v in o:
-            r = find(v)
-            if r is not None: return r
-print(json.dumps(find(d) or {}))' "$1" "$2"; }
+stored() { python3 "$here/status.py" "$home" "$1" "$2" 2>/dev/null || echo "{}"; }
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], 0))' "$1" "$2"; }
 for _ in $(seq 100); do [ "$(field "$(stored benchtcp tcp)" port)" != 0 ] && [ "$(field "$(stored benchudp udp)" port)" != 0 ] && break; sleep 0.2; done
-pid="$("$home/bin/cybexp-input" status --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("pid") or d.get("daemon",{}).get("pid",""))' 2>/dev/null || true)"
-rss() { [ -n "$pid" ] && ps -o rss= -p "$pid" | awk '{printf "%d MiB", $1/1024}' || echo "?"; }
+pid="$(python3 "$here/status.py" "$home" -)"
+rss() { # resident set, and the heap after a full GC (what stays live)
+  local heap
+  heap="$(jcmd "$pid" GC.run >/dev/null 2>&1; jcmd "$pid" GC.heap_info 2>/dev/null | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {print $(i+1); exit}}')"
+  echo "$(ps -o rss= -p "$pid" | awk '{printf "%d MiB", $1/1024}') RSS, heap ${heap:-?} live"; }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $n messages per run; JAVA_OPTS=${JAVA_OPTS:-default}"
 echo
-echo "| round | path | send | to the outbox | msg/s to the outbox | on to /raw | msg/s end to end | lost | daemon RSS after |"
+echo "| round | path | send | to the outbox | msg/s to the outbox | on to /raw | msg/s end to end | lost | daemon memory after |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 tcp_rate=100000
 for round in $(seq "$rounds"); do
@@ -103,7 +90,7 @@ for _ in $(seq 100); do [ -s "$rs/port" ] && break; sleep 0.1; done
 t0="$(now_ms)"
 python3 "$here/send.py" tcp "$(cat "$rs/port")" "$n" > "$work/send.out" &
 sender=$!
-while [ "$(wc -l < "$rs/out.log" 2>/dev/null || echo 0)" -lt "$n" ]; do sleep 0.05; done
+while [ "$( (wc -l < "$rs/out.log") 2>/dev/null || echo 0)" -lt "$n" ]; do sleep 0.05; done
 t1="$(now_ms)"
 kill "$sender" 2>/dev/null || true
 echo "| - | rsyslog imtcp -> omfile (no fsync) | - | $(( t1 - t0 )) ms | $(( n * 1000 / (t1 - t0) )) | - | - | 0 | - |"

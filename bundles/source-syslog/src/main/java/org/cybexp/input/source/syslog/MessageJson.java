@@ -1,8 +1,5 @@
 package org.cybexp.input.source.syslog;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,9 +8,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 
 /**
  * One received message as a line of the posted NDJSON: {@code received_at}, {@code sender}, {@code protocol},
@@ -24,7 +18,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
  */
 final class MessageJson {
 
-    private final JsonFactory json = JsonFactory.builder().build();
+    /** One buffer per event loop thread: a line is built without allocating a generator per message. */
+    private final ThreadLocal<StringBuilder> buffers = ThreadLocal.withInitial(() -> new StringBuilder(1024));
+    /** The last received_at written per thread: thousands of messages share a millisecond. */
+    private final ThreadLocal<Object[]> lastTime = ThreadLocal.withInitial(() -> new Object[] {Long.MIN_VALUE, ""});
     private final SyslogParser parser;
     private final String protocol;
 
@@ -41,73 +38,101 @@ final class MessageJson {
             text = new String(raw, StandardCharsets.UTF_8); // malformed bytes become U+FFFD
         }
         ParsedMessage m = parser.parse(text);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length * 2 + 256);
-        try (JsonGenerator g = json.createGenerator(bytes)) {
-            g.writeStartObject();
-            g.writeStringField("received_at", receivedAt.toString());
-            g.writeStringField("sender", sender);
-            g.writeStringField("protocol", protocol);
-            g.writeStringField("format", m.format);
-            number(g, "facility", m.facility);
-            number(g, "severity", m.severity);
-            string(g, "timestamp", m.timestamp);
-            string(g, "hostname", m.hostname);
-            string(g, "app_name", m.appName);
-            string(g, "procid", m.procid);
-            string(g, "msgid", m.msgid);
-            g.writeObjectFieldStart("structured_data");
-            for (Map.Entry<String, Map<String, Object>> element : m.structuredData.entrySet()) {
-                g.writeObjectFieldStart(element.getKey());
-                for (Map.Entry<String, Object> param : element.getValue().entrySet()) {
-                    if (param.getValue() instanceof List<?> values) {
-                        g.writeArrayFieldStart(param.getKey());
-                        for (Object value : values) {
-                            g.writeString(value.toString());
-                        }
-                        g.writeEndArray();
+        StringBuilder g = buffers.get();
+        g.setLength(0);
+        g.append("{\"received_at\":\"").append(time(receivedAt)).append('"');
+        string(g, "sender", sender);
+        string(g, "protocol", protocol);
+        string(g, "format", m.format);
+        g.append(",\"facility\":").append(m.facility == null ? "null" : m.facility.toString());
+        g.append(",\"severity\":").append(m.severity == null ? "null" : m.severity.toString());
+        string(g, "timestamp", m.timestamp);
+        string(g, "hostname", m.hostname);
+        string(g, "app_name", m.appName);
+        string(g, "procid", m.procid);
+        string(g, "msgid", m.msgid);
+        g.append(",\"structured_data\":{");
+        boolean firstElement = true;
+        for (Map.Entry<String, Map<String, Object>> element : m.structuredData.entrySet()) {
+            g.append(firstElement ? "" : ",");
+            firstElement = false;
+            quoted(g, element.getKey()).append(":{");
+            boolean firstParam = true;
+            for (Map.Entry<String, Object> param : element.getValue().entrySet()) {
+                g.append(firstParam ? "" : ",");
+                firstParam = false;
+                quoted(g, param.getKey()).append(':');
+                if (param.getValue() instanceof List<?> values) {
+                    g.append('[');
+                    for (int i = 0; i < values.size(); i++) {
+                        quoted(g.append(i == 0 ? "" : ","), values.get(i).toString());
+                    }
+                    g.append(']');
+                } else {
+                    quoted(g, param.getValue().toString());
+                }
+            }
+            g.append('}');
+        }
+        g.append('}');
+        string(g, "message", m.message);
+        if (utf8) {
+            string(g, "raw", text);
+        } else {
+            string(g, "raw_base64", Base64.getEncoder().encodeToString(raw));
+        }
+        String error = m.parseError();
+        if (!utf8 && !anyOctetsAllowed(m, text)) {
+            error = error == null ? "not UTF-8" : error + "; not UTF-8";
+        }
+        string(g, "parse_error", error);
+        if (truncated) {
+            g.append(",\"truncated\":true");
+        }
+        g.append("}\n");
+        return g.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String time(Instant at) {
+        Object[] last = lastTime.get();
+        long millis = at.toEpochMilli();
+        if ((long) last[0] != millis) {
+            last[0] = millis;
+            last[1] = Instant.ofEpochMilli(millis).toString();
+        }
+        return (String) last[1];
+    }
+
+    private static void string(StringBuilder g, String name, String value) {
+        g.append(",\"").append(name).append("\":");
+        if (value == null) {
+            g.append("null");
+        } else {
+            quoted(g, value);
+        }
+    }
+
+    /** A JSON string: quote, backslash and control characters escaped (RFC 8259), the rest as it is. */
+    static StringBuilder quoted(StringBuilder g, String value) {
+        g.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> g.append("\\\"");
+                case '\\' -> g.append("\\\\");
+                case '\n' -> g.append("\\n");
+                case '\r' -> g.append("\\r");
+                case '\t' -> g.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        g.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
                     } else {
-                        g.writeStringField(param.getKey(), param.getValue().toString());
+                        g.append(c);
                     }
                 }
-                g.writeEndObject();
             }
-            g.writeEndObject();
-            string(g, "message", m.message);
-            if (utf8) {
-                g.writeStringField("raw", text);
-            } else {
-                g.writeStringField("raw_base64", Base64.getEncoder().encodeToString(raw));
-            }
-            String error = m.parseError();
-            if (!utf8 && !anyOctetsAllowed(m, text)) {
-                error = error == null ? "not UTF-8" : error + "; not UTF-8";
-            }
-            string(g, "parse_error", error);
-            if (truncated) {
-                g.writeBooleanField("truncated", true);
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // into memory: does not happen
         }
-        bytes.write('\n');
-        return bytes.toByteArray();
-    }
-
-    private static void string(JsonGenerator g, String name, String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(name, value);
-        } else {
-            g.writeNullField(name);
-        }
-    }
-
-    private static void number(JsonGenerator g, String name, Integer value) throws IOException {
-        if (value != null) {
-            g.writeNumberField(name, value);
-        } else {
-            g.writeNullField(name);
-        }
+        return g.append('"');
     }
 
     /**
@@ -123,6 +148,16 @@ final class MessageJson {
 
     /** The bytes as text, or null when they are not UTF-8. */
     static String utf8(byte[] raw) {
+        boolean ascii = true;
+        for (byte b : raw) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(raw, StandardCharsets.US_ASCII); // the common case, without a decoder
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();

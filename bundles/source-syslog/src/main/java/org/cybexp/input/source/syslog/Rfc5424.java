@@ -1,5 +1,6 @@
 package org.cybexp.input.source.syslog;
 
+import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -162,9 +163,17 @@ final class Rfc5424 {
         }
         if (STRICT_TIME.matcher(t).matches()) {
             try {
-                out.timestamp = OffsetDateTime.parse(t).toString();
+                // RFC 3339 as RFC 5424 restricts it is ISO-8601 already: check the values, keep the sender's text
+                LocalDateTime.of(num(t, 0, 4), num(t, 5, 7), num(t, 8, 10), num(t, 11, 13), num(t, 14, 16),
+                        num(t, 17, 19));
+                char zone = t.charAt(t.length() - 1);
+                if (zone != 'Z' && (num(t, t.length() - 5, t.length() - 3) > 23 || num(t, t.length() - 2,
+                        t.length()) > 59)) {
+                    throw new DateTimeParseException("offset", t, 0);
+                }
+                out.timestamp = t;
                 return;
-            } catch (DateTimeParseException e) {
+            } catch (DateTimeException e) {
                 if (validBeyondJava(t)) {
                     out.timestamp = t; // an offset Java cannot hold (beyond +-18:00): the sender's text is ISO-8601
                     return;
@@ -196,6 +205,14 @@ final class Rfc5424 {
             }
         }
         out.problems.add("TIMESTAMP " + quote(t) + " not understood");
+    }
+
+    private static int num(String t, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            v = v * 10 + (t.charAt(i) - '0');
+        }
+        return v;
     }
 
     /** A valid date and time whose offset (up to 23:59, RFC 3339) is more than Java's +-18:00. */
