@@ -351,6 +351,7 @@ class ${classPrefix}ListenInputTest {
                 @Override public void closeOnStop(Closeable resource) { kit.closeOnStop(resource); }
                 @Override public void malformed(String reason, byte[] sample) { kit.malformed(reason, sample); }
                 @Override public void progress(String detail) { kit.progress(detail); }
+                @Override public void statusDetail(String key, Object value) { kit.statusDetail(key, value); }
                 @Override public Clock clock() { return kit.clock(); }
 
                 @Override
