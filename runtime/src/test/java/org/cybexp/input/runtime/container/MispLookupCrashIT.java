@@ -67,7 +67,8 @@ class MispLookupCrashIT {
         dist.configure("cybexp.api.cfg", "url = " + raw.url() + "\ntoken = " + TOKEN + "\n");
         dist.configure("cybexp.source.misp_lookup-lookup.cfg", "name = lookup\norgid = crash-org\nurl = http://127.0.0.1:"
                 + misp.getAddress().getPort() + "\napi_key = " + KEY + "\ndirectory = data/misp-lookup\nmin_age = 0\n"
-                + "max_concurrent = 1\nmax_requests_per_second = 0\nperiod = 3600\nmin_interval = 0\n");
+                + "max_concurrent = 1\ncheckpoint_every = 1\nmax_requests_per_second = 0\nperiod = 3600\n"
+                + "min_interval = 0\n");
         Path drop = Files.createDirectories(dist.home().resolve("data/misp-lookup"));
         StringBuilder values = new StringBuilder();
         for (int i = 1; i <= VALUES; i++) {

@@ -5,9 +5,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,9 +26,9 @@ import org.cybexp.input.api.SourceInput;
 
 /**
  * One configured lookup input. Each fetch reads the files ready in its folder, one at a time by name, and asks
- * MISP about each value, {@code max_concurrent} values at a time. The events of a batch are stored with the
- * position after it (state {@code misp.lookup.resume = <file id> <next value>}) in one checkpoint, so a crash
- * or a stop resumes at the first value whose answer is not stored. A finished file moves to
+ * MISP about each value, {@code max_concurrent} values in flight. The events of the values answered are stored
+ * with the position after them (state {@code misp.lookup.resume = <file id> <next value>}) in one checkpoint,
+ * so a crash or a stop resumes at the first value whose answer is not stored. A finished file moves to
  * {@code processed/}; an unreadable one to {@code failed/}.
  */
 final class MispLookupInput implements SourceInput {
@@ -36,18 +40,20 @@ final class MispLookupInput implements SourceInput {
     private final long maxFileBytes;
     private final String csvColumn;
     private final int concurrency;
+    private final int checkpointEvery;
     private final AttributeSearch search;
     private final LookupCache cache;
     private final String name;
 
     MispLookupInput(String name, Path directory, Duration minAge, long maxFileBytes, String csvColumn,
-            int concurrency, AttributeSearch search, LookupCache cache) {
+            int concurrency, int checkpointEvery, AttributeSearch search, LookupCache cache) {
         this.name = name;
         this.directory = directory;
         this.minAge = minAge;
         this.maxFileBytes = maxFileBytes;
         this.csvColumn = csvColumn;
         this.concurrency = concurrency;
+        this.checkpointEvery = checkpointEvery;
         this.search = search;
         this.cache = cache;
     }
@@ -86,13 +92,9 @@ final class MispLookupInput implements SourceInput {
         }
         String id = entry.id();
         int next = resumeAt(ctx, id, values.size());
-        while (next < values.size()) {
-            int end = Math.min(values.size(), next + concurrency);
-            next = lookUpBatch(ctx, id, values.subList(next, end), next, lookups, tally);
-            ctx.progress(entry.shown() + ": " + next + "/" + values.size() + " values, " + tally.counts());
-            if (ctx.stopRequested()) {
-                return; // resumes at 'next' in the next fetch
-            }
+        boolean done = new FileLookups(ctx, entry.shown(), id, values, lookups, tally).run(next);
+        if (!done) {
+            return; // stopped: resumes at the committed position in the next fetch
         }
         folder.finished(entry);
         ctx.state().remove(RESUME);
@@ -101,40 +103,100 @@ final class MispLookupInput implements SourceInput {
     }
 
     /**
-     * Asks MISP about a batch at once and posts the answers in file order. A failed lookup stores the answers
-     * before it, commits the position of the failed value and fails the fetch: the next one asks again there.
-     *
-     * @return the position after the batch
+     * The lookups of one file: up to {@code max_concurrent} values in flight, their answers posted in file
+     * order, and every {@code checkpoint_every} values (and at the end, a stop or a failure) the events so far
+     * stored with the position after them. A failed lookup stores what came before it, commits its position and
+     * fails the fetch: the next one asks again there. A value repeated while its first answer is not committed
+     * is not asked again (its events come with the first one).
      */
-    private int lookUpBatch(FetchContext ctx, String id, List<LookupValue> batch, int first,
-            ExecutorService lookups, Tally tally) throws Exception {
-        List<Future<AttributeSearch.Answer>> answers = new ArrayList<>(batch.size());
-        for (LookupValue value : batch) {
-            answers.add(cache.fresh(value.key(), ctx.clock().instant()) ? null
-                    : lookups.submit(() -> search.lookUp(ctx, value)));
+    private final class FileLookups {
+        private final FetchContext ctx;
+        private final String shown;
+        private final String id;
+        private final List<LookupValue> values;
+        private final ExecutorService lookups;
+        private final Tally tally;
+        /** The lookups in flight, in file order; empty where the value needs no lookup. */
+        private final Deque<Optional<Future<AttributeSearch.Answer>>> window = new ArrayDeque<>();
+        private final Set<String> inFlight = new HashSet<>();
+        private final Set<String> uncommitted = new HashSet<>();
+
+        FileLookups(FetchContext ctx, String shown, String id, List<LookupValue> values, ExecutorService lookups,
+                Tally tally) {
+            this.ctx = ctx;
+            this.shown = shown;
+            this.id = id;
+            this.values = values;
+            this.lookups = lookups;
+            this.tally = tally;
         }
-        List<String> answered = new ArrayList<>();
-        int position = first;
-        try {
-            for (int i = 0; i < batch.size(); i++) {
-                take(ctx, batch.get(i), answers.get(i), tally, answered);
-                position++;
+
+        /** @return true when every value was answered and committed, false after a stop */
+        boolean run(int first) throws Exception {
+            int next = first;
+            int submitted = first;
+            int sinceCommit = 0;
+            try {
+                while (next < values.size()) {
+                    while (submitted < values.size() && window.size() < concurrency) {
+                        window.addLast(submit(values.get(submitted++)));
+                    }
+                    take(values.get(next), window.removeFirst());
+                    next++;
+                    if (++sinceCommit >= checkpointEvery || next == values.size() || ctx.stopRequested()) {
+                        commit(next);
+                        sinceCommit = 0;
+                        if (ctx.stopRequested() && next < values.size()) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            } catch (Exception | Error e) {
+                try {
+                    commit(next); // what was answered before the failure is kept
+                } catch (RuntimeException notStored) {
+                    e.addSuppressed(notStored);
+                }
+                throw e;
+            } finally {
+                window.forEach(f -> f.ifPresent(lookup -> lookup.cancel(true)));
             }
-        } finally {
-            answers.stream().filter(f -> f != null && !f.isDone()).forEach(f -> f.cancel(true));
+        }
+
+        private Optional<Future<AttributeSearch.Answer>> submit(LookupValue value) {
+            String key = value.key();
+            if (inFlight.contains(key) || uncommitted.contains(key) || cache.fresh(key, ctx.clock().instant())) {
+                return Optional.empty();
+            }
+            inFlight.add(key);
+            return Optional.of(lookups.submit(() -> search.lookUp(ctx, value)));
+        }
+
+        private void take(LookupValue value, Optional<Future<AttributeSearch.Answer>> pending) throws Exception {
+            if (pending.isEmpty()) {
+                tally.cached++;
+                return;
+            }
+            inFlight.remove(value.key());
+            if (MispLookupInput.this.take(ctx, value, pending.get(), tally)) {
+                uncommitted.add(value.key());
+            }
+        }
+
+        /** Stores the events so far with the position after them; then their values count as answered. */
+        private void commit(int position) {
             ctx.state().put(RESUME, id + " " + position);
             ctx.checkpoint();
-            answered.forEach(key -> cache.answered(key, ctx.clock().instant()));
+            uncommitted.forEach(key -> cache.answered(key, ctx.clock().instant()));
+            uncommitted.clear();
+            ctx.progress(shown + ": " + position + "/" + values.size() + " values, " + tally.counts());
         }
-        return position;
     }
 
-    private void take(FetchContext ctx, LookupValue value, Future<AttributeSearch.Answer> pending, Tally tally,
-            List<String> answered) throws Exception {
-        if (pending == null) {
-            tally.cached++;
-            return;
-        }
+    /** Posts one value's answer; false when MISP refused the value (counted, not cached). */
+    private boolean take(FetchContext ctx, LookupValue value, Future<AttributeSearch.Answer> pending, Tally tally)
+            throws Exception {
         AttributeSearch.Answer answer;
         try {
             answer = pending.get();
@@ -142,7 +204,7 @@ final class MispLookupInput implements SourceInput {
             if (e.getCause() instanceof AttributeSearch.RefusedValueException refused) {
                 tally.refused++;
                 ctx.malformed(refused.getMessage() + " for a value", value.value().getBytes(StandardCharsets.UTF_8));
-                return;
+                return false;
             }
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
@@ -157,7 +219,7 @@ final class MispLookupInput implements SourceInput {
                 ctx.emit(event);
             }
         }
-        answered.add(value.key());
+        return true;
     }
 
     /** Where a restart resumes in this file: after the last stored batch, or at its start. */

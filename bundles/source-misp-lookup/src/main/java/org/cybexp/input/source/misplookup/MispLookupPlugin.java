@@ -82,6 +82,11 @@ public final class MispLookupPlugin implements SourcePlugin {
         @AttributeDefinition(description = "Values asked of MISP at once by this input", min = "1", max = "32")
         int max__concurrent() default 4;
 
+        @AttributeDefinition(description = "Values answered between two checkpoints (their events stored with the "
+                + "position in the file): a crash asks at most this many again, never posting twice", min = "1",
+                max = "10000")
+        int checkpoint__every() default 20;
+
         @AttributeDefinition(description = "Requests per second to MISP at most, for this input; 0 = no limit",
                 min = "0", max = "1000")
         int max__requests__per__second() default 10;
@@ -150,7 +155,8 @@ public final class MispLookupPlugin implements SourcePlugin {
                 64L << 20, new RequestPacer(typed.max__requests__per__second()));
         LookupCache cache = new LookupCache(Duration.ofSeconds(typed.cache__seconds()), typed.cache__max__values());
         return new MispLookupInput(config.name(), directory, Duration.ofSeconds(typed.min__age()),
-                typed.max__file__bytes(), typed.csv__column(), typed.max__concurrent(), search, cache);
+                typed.max__file__bytes(), typed.csv__column(), typed.max__concurrent(), typed.checkpoint__every(),
+                search, cache);
     }
 
     /** {@code <base>/attributes/restSearch}; a URL already ending in a restSearch path keeps its base. */
