@@ -44,6 +44,8 @@ final class FakeMisp implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private int maxInFlight;
     private Set<String> failing = Set.of();
+    private Set<String> limited = Set.of();
+    private String retryAfter = "";
     private long latencyMillis;
     private int nextId = 1;
 
@@ -90,6 +92,13 @@ final class FakeMisp implements AutoCloseable {
     /** Values answered with a 500 until cleared. */
     synchronized FakeMisp failFor(Set<String> values) {
         failing = Set.copyOf(values);
+        return this;
+    }
+
+    /** Values answered with MISP's 429 and this Retry-After. */
+    synchronized FakeMisp tooManyRequestsFor(Set<String> values, String retryAfterSeconds) {
+        limited = Set.copyOf(values);
+        retryAfter = retryAfterSeconds;
         return this;
     }
 
@@ -151,6 +160,12 @@ final class FakeMisp implements AutoCloseable {
         synchronized (this) {
             if (failing.contains(value)) {
                 send(exchange, 500, "text/html", "<html>Internal error</html>");
+                return;
+            }
+            if (limited.contains(value)) {
+                exchange.getResponseHeaders().set("Retry-After", retryAfter);
+                send(exchange, 429, "application/json", "{\"name\": \"Too many requests\", \"message\": "
+                        + "\"Rate limit exceeded.\", \"url\": \"/attributes/restSearch\"}");
                 return;
             }
             matching = new ArrayList<>(attributes.getOrDefault(value, List.of()));

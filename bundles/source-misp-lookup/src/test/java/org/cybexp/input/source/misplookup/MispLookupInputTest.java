@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cybexp.input.api.Event;
+import org.cybexp.input.api.HttpStatusException;
 import org.cybexp.input.api.SourceException;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.testkit.InMemoryInputStore;
@@ -205,6 +207,18 @@ class MispLookupInputTest {
         assertEquals(5, store.events().size());
         assertEquals(5, Set.copyOf(store.jsonValues("/lookup/value")).size());
         assertTrue(Files.exists(drop.resolve("processed/iocs.txt")));
+    }
+
+    @Test
+    void mispsRateLimitFailsTheFetchWithItsRetryAfterAndResumesAtThatValue() throws Exception {
+        misp.attribute("198.51.100.1", "ip-dst", EVENT_A, "x").tooManyRequestsFor(Set.of("198.51.100.2"), "120");
+        drop("iocs.txt", "198.51.100.1\n198.51.100.2\n198.51.100.3\n");
+        InMemoryInputStore store = store(Map.of("max_concurrent", "1"));
+        HttpStatusException limited = assertThrows(HttpStatusException.class, () -> store.fetch(store.open()));
+        assertEquals(429, limited.status());
+        assertEquals(Optional.of(Duration.ofSeconds(120)), limited.retryAfter(), "the container waits as MISP said");
+        assertTrue(store.committed(MispLookupInput.RESUME).orElseThrow().endsWith(" 1"));
+        assertEquals(1, store.events().size());
     }
 
     @Test
