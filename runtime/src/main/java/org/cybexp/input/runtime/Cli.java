@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -55,6 +56,9 @@ public final class Cli {
             } else if (invocation.verb().equals("logs")) {
                 code = new LogView(Home.locate(), System.out, System.err).show(invocation.names(),
                         invocation.follow());
+            } else if (invocation.verb().equals("import")) {
+                code = new ConfigImport(Home.locate().etc(), System.out, System.err).run(
+                        invocation.files().stream().map(Path::of).toList(), invocation.force());
             } else if (invocation.verb().equals("run")) {
                 code = Foreground.run(Home.locate(), invocation.shell());
             } else {

@@ -10,10 +10,11 @@ import java.util.List;
  * {@code --all}.
  */
 record Invocation(String verb, List<String> plugins, List<String> names, boolean json, boolean now,
-        boolean shell, String action, List<String> ids, boolean all, boolean follow) {
+        boolean shell, String action, List<String> ids, boolean all, boolean follow, List<String> files,
+        boolean force) {
 
     static final List<String> VERBS = List.of("start", "stop", "restart", "status", "fetch", "logs", "deadletters",
-            "run", "version", "help");
+            "run", "version", "help", "import");
     static final List<String> DEAD_LETTER_ACTIONS = List.of("list", "show", "replay", "purge");
     /** The one usage line of each deadletters action, printed alone when that action is misused. */
     static final java.util.Map<String, String> DEAD_LETTER_USAGE = java.util.Map.of(
@@ -64,6 +65,9 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
         boolean follow = false;
         String action = null;
         int first = 1;
+        if (verb.equals("import")) {
+            return parseImport(args);
+        }
         if (verb.equals("deadletters")) {
             if (args.length < 2 || !DEAD_LETTER_ACTIONS.contains(args[1])) {
                 throw new UsageException("deadletters needs one of " + String.join(", ", DEAD_LETTER_ACTIONS)
@@ -153,7 +157,28 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
             throw new UsageException("--shell is an option of run only");
         }
         return new Invocation(verb, List.copyOf(plugins), List.copyOf(names), json, now, shell, action,
-                List.copyOf(ids), all, follow);
+                List.copyOf(ids), all, follow, List.of(), false);
+    }
+
+    /** {@code import [--force] FILE...}: the original module's configuration files. */
+    private static Invocation parseImport(String... args) throws UsageException {
+        String line = "cybexp-input import [--force] FILE...";
+        List<String> files = new ArrayList<>();
+        boolean force = false;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--force")) {
+                force = true;
+            } else if (args[i].startsWith("-")) {
+                throw new UsageException("unexpected argument '" + args[i] + "' for import", line);
+            } else {
+                files.add(args[i]);
+            }
+        }
+        if (files.isEmpty()) {
+            throw new UsageException("import needs the original configuration files", line);
+        }
+        return new Invocation("import", List.of(), List.of(), false, false, false, null, List.of(), false, false,
+                List.copyOf(files), force);
     }
 
     /** What each deadletters action takes; purge and replay act on everything only with an explicit --all. */
@@ -213,6 +238,9 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
                                                        delete them for good
                   run     [--shell]                    run the daemon in the foreground (systemd, containers);
                                                        --shell: with the interactive Felix (Gogo) shell
+                  import  [--force] FILE...            write etc/ files from the original module's configuration
+                                                       (config/plugin-config*.json, api-config.json, config.json);
+                                                       --force: replace inputs of the same name
                   version                              the version of this installation
                   help                                 this text
 

@@ -206,6 +206,10 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
                 Socket socket = server.accept();
                 Peer peer = new Peer(socket);
                 peers.add(peer);
+                if (server.isClosed()) {
+                    peer.drop(); // accepted as close() ran: it may have missed this one
+                    return;
+                }
                 Thread thread = new Thread(peer::serve, "testkit-ws-peer-" + socket.getPort());
                 thread.setDaemon(true);
                 thread.start();

@@ -248,6 +248,9 @@ class LoopbackWebSocketServerTest {
         assertTrue(one.awaitGone(WAIT));
         assertTrue(two.awaitGone(WAIT));
         assertEquals(0, server.openConnections());
+        // Counted once closed: before, a test of another build on the machine may have connected to the port it
+        // once had and that this server was given (seen as a third connection under load).
+        int closedWith = server.connections();
         // The freed port may be taken by another process's server at once: what counts is that this one takes
         // no new client, whatever the attempt meets.
         try {
@@ -255,6 +258,6 @@ class LoopbackWebSocketServerTest {
         } catch (ExecutionException | TimeoutException nothingListens) {
             // the usual outcome
         }
-        assertEquals(2, server.connections(), "a closed server takes no new client");
+        assertEquals(closedWith, server.connections(), "a closed server takes no new client");
     }
 }

@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 import org.cybexp.input.api.SourceException;
+import org.cybexp.input.source.misp.DirectoryRule;
+import org.cybexp.input.source.misp.PrintableName;
 
 /**
  * The watched directory: finds what is ready to read, opens files, and moves finished entries to

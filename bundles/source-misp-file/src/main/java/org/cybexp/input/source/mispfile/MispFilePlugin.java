@@ -7,6 +7,7 @@ import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.SourcePlugin;
+import org.cybexp.input.source.misp.DirectoryRule;
 import org.cybexp.input.source.misp.MispEventStream;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;

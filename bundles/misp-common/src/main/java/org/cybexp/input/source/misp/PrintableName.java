@@ -1,16 +1,16 @@
-package org.cybexp.input.source.mispfile;
+package org.cybexp.input.source.misp;
 
 /**
  * A file name as it may be shown in a log line, a status or a {@code .reason} file: control characters (a
  * newline that would forge a log line, an escape sequence that would rewrite a terminal) become {@code \xNN}
  * or {@code \\uNNNN}, and a backslash is doubled so that the result reads back unambiguously.
  */
-final class PrintableName {
+public final class PrintableName {
 
     private PrintableName() {
     }
 
-    static String of(String name) {
+    public static String of(String name) {
         StringBuilder out = new StringBuilder(name.length());
         name.codePoints().forEach(c -> {
             if (c == '\\') {

@@ -1,4 +1,4 @@
-package org.cybexp.input.source.mispfile;
+package org.cybexp.input.source.misp;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -14,10 +14,11 @@ import org.cybexp.input.api.InvalidConfigException;
  * ({@code /etc}, {@code /usr}, {@code /var/lib}...). A relative path stays inside the installation folder:
  * {@code ../elsewhere} is refused, as is the installation folder itself.
  */
-final class DirectoryRule {
+public final class DirectoryRule {
 
     /** The system's trees: the operating system, its packages' state, kernel and runtime file systems. */
-    static final List<Path> SYSTEM_TREES = List.of("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
+    public static final List<Path> SYSTEM_TREES = List.of("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32",
+            "/lib64",
             "/libx32", "/boot", "/dev", "/proc", "/sys", "/run", "/var/lib", "/var/run", "/var/log", "/var/cache",
             "/var/spool", "/var/mail").stream().map(Path::of).toList();
 
@@ -25,7 +26,7 @@ final class DirectoryRule {
     }
 
     /** The configured directory, absolute and normalized, or why it is refused. */
-    static Path resolve(String text, String home) throws InvalidConfigException {
+    public static Path resolve(String text, String home) throws InvalidConfigException {
         Path path;
         try {
             path = Path.of(text.strip());
@@ -52,7 +53,7 @@ final class DirectoryRule {
     }
 
     /** Why an absolute folder (as configured, or where its links lead) must not be a drop folder. */
-    static Optional<String> refusal(Path absolute) {
+    public static Optional<String> refusal(Path absolute) {
         Path path = absolute.normalize();
         for (Path tree : SYSTEM_TREES) {
             if (path.startsWith(tree)) {
