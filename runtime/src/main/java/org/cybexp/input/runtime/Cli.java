@@ -55,6 +55,8 @@ public final class Cli {
             } else if (invocation.verb().equals("logs")) {
                 code = new LogView(Home.locate(), System.out, System.err).show(invocation.names(),
                         invocation.follow());
+            } else if (invocation.verb().equals("console-password")) {
+                code = new ConsolePassword(Home.locate()).show(System.out);
             } else if (invocation.verb().equals("run")) {
                 code = Foreground.run(Home.locate(), invocation.shell());
             } else {

@@ -3,7 +3,7 @@
  * turns a plugin's opened input into a running {@link org.cybexp.input.core.control.InputRunner}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.cybexp.input.core.control;
 
 import org.osgi.annotation.bundle.Export;
