@@ -59,7 +59,7 @@ public final class MetricsEndpoint {
         registry.register(new InputMetrics(this::status, this::outboxBytes));
         Histogram durations = Histogram.builder().name("cybexp_delivery_request_duration_seconds")
                 .help("Time from a post to the API's (or the archive's) answer, per input").labelNames("input")
-                .classicOnly().register(registry);
+                .classicOnly().withoutExemplars().register(registry); // exemplars need the tracer bundles
         JvmMetrics.builder().register(registry);
         this.servlet = new MetricsServlet(registry);
         token(config);

@@ -164,7 +164,8 @@ public final class DeliveryService implements EventStore {
         for (DeliveryObserver observer : observers) {
             try {
                 observer.posted(inputName, status, took);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // an observer's bug (or a library it lacks) must never stop a delivery worker
                 LOG.debug("a delivery observer failed: {}", e.toString());
             }
         }
