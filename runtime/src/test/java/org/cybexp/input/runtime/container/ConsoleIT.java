@@ -151,6 +151,7 @@ class ConsoleIT {
             refusedEditKeepsTheInputRunning(browser);
             secretsStayOutOfForms(browser);
             replayADeadLetter(browser);
+            aNewInputFromTheForm(browser);
             otherConsolePagesShowNoSecret(browser);
         } finally {
             browser.quit();
@@ -222,6 +223,24 @@ class ConsoleIT {
         assertEquals(postsPerInput - 1, input(status(), "refused").path("dead_letters").asLong());
         Await.until(10, "the list shrank",
                 () -> browser.findElements(By.cssSelector("#cybexp-letters tr[data-letter]")).size() == postsPerInput - 1);
+    }
+
+    private void aNewInputFromTheForm(WebDriver browser) throws Exception {
+        browser.get("http://127.0.0.1:" + port + "/system/console/cybexp-inputs");
+        waitForState(browser, "main", s -> !s.equals("-"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("cybexp-new-plugin")))
+                .selectByValue("openphish");
+        browser.findElement(By.id("cybexp-new")).click();
+        WebElement instance = Await.within(10).until(() -> browser.findElement(By.id("f-instance")), e -> e != null);
+        instance.sendKeys("created");
+        browser.findElement(By.id("f-orgid")).sendKeys("it-org");
+        browser.findElement(By.id("f-url")).sendKeys(feed.url());
+        browser.findElement(By.id("f-min_interval")).sendKeys("0");
+        browser.findElement(By.id("cybexp-save")).click();
+        WebElement message = browser.findElement(By.id("cybexp-form-message"));
+        Await.until(10, "saved", () -> message.getText().contains("saved to etc/cybexp.source.openphish-created.cfg"));
+        Await.until(30, "the new input fetched and delivered",
+                () -> input(status(), "created").path("delivered").asLong() == postsPerInput);
     }
 
     private void otherConsolePagesShowNoSecret(WebDriver browser) throws Exception {
