@@ -59,6 +59,8 @@ public final class Cli {
             } else if (invocation.verb().equals("import")) {
                 code = new ConfigImport(Home.locate().etc(), System.out, System.err).run(
                         invocation.files().stream().map(Path::of).toList(), invocation.force());
+            } else if (invocation.verb().equals("console-password")) {
+                code = new ConsolePassword(Home.locate()).show(System.out);
             } else if (invocation.verb().equals("run")) {
                 code = Foreground.run(Home.locate(), invocation.shell());
             } else {

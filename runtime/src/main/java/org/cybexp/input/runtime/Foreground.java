@@ -39,6 +39,7 @@ final class Foreground {
             return Cli.ERROR;
         }
         keepPrivate(home.data());
+        new ConsolePassword(home).prepare(); // before Felix: the console never starts with admin/admin
         if (!Boolean.getBoolean(LOG_REDIRECTED)) {
             logToFile(home, shell);
         }

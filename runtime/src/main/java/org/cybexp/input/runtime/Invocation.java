@@ -14,7 +14,7 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
         boolean force) {
 
     static final List<String> VERBS = List.of("start", "stop", "restart", "status", "fetch", "logs", "deadletters",
-            "run", "version", "help", "import");
+            "run", "version", "help", "import", "console-password");
     static final List<String> DEAD_LETTER_ACTIONS = List.of("list", "show", "replay", "purge");
     /** The one usage line of each deadletters action, printed alone when that action is misused. */
     static final java.util.Map<String, String> DEAD_LETTER_USAGE = java.util.Map.of(
@@ -242,6 +242,8 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
                                                        (config/plugin-config*.json, api-config.json, config.json);
                                                        --force: replace inputs of the same name
                   version                              the version of this installation
+                  console-password                     the web console's address, user, and where its
+                                                       password is (never the password itself)
                   help                                 this text
 
                 An input is selected when its plugin (-p) or its name (-n) is listed.

@@ -71,6 +71,15 @@ final class ControlProtocol {
     }
 
     Reply handle(String line, int remotePort) {
+        return handle(line, remotePort, true);
+    }
+
+    /** A request from inside the daemon (the web console): no nonce, and no shutdown. */
+    String handleTrusted(String line) {
+        return handle(line, -1, false).json();
+    }
+
+    private Reply handle(String line, int remotePort, boolean fromSocket) {
         JsonNode request;
         try {
             request = json.readTree(line);
@@ -80,10 +89,14 @@ final class ControlProtocol {
         if (request == null || !request.isObject()) {
             return error("bad request: expected one JSON object");
         }
-        JsonNode given = request.get("nonce");
-        if (given == null || !given.isTextual() || !nonce.matches(given.asText())) {
-            refusals.refused("wrong or missing nonce", remotePort);
-            return error(REFUSED);
+        if (fromSocket) {
+            JsonNode given = request.get("nonce");
+            if (given == null || !given.isTextual() || !nonce.matches(given.asText())) {
+                refusals.refused("wrong or missing nonce", remotePort);
+                return error(REFUSED);
+            }
+        } else if ("shutdown".equals(request.path("command").asText())) {
+            return error("shutdown is a command of the CLI only (cybexp-input stop)");
         }
         try {
             return execute(request);

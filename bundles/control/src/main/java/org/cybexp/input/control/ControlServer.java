@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 
+import org.cybexp.input.control.command.ControlCommands;
 import org.cybexp.input.core.control.DeadLetterStore;
 import org.cybexp.input.core.files.DataFolder;
 import org.cybexp.input.manager.PluginManager;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code data/runningconfig} (mode 0600) for as long as the daemon runs. It holds {@code data/daemon.lock}, so
  * a second daemon on the same home finds the lock taken and opens no endpoint.
  */
-@Component(immediate = true, service = {})
-public final class ControlServer {
+@Component(immediate = true, service = ControlCommands.class)
+public final class ControlServer implements ControlCommands {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
     static final String PORT_PROPERTY = "cybexp.control.port";
@@ -37,6 +38,7 @@ public final class ControlServer {
     private final DaemonLock lock;
     private final ControlEndpoint endpoint;
     private final Nonce nonce;
+    private final ControlProtocol protocol;
 
     /** The delivery bundle's dead letters; optional and dynamic, so its restart never restarts the endpoint. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -66,12 +68,13 @@ public final class ControlServer {
             this.lock = null;
             this.endpoint = null;
             this.nonce = null;
+            this.protocol = null;
             return;
         }
         this.lock = acquired.get();
         this.nonce = Nonce.random(new SecureRandom());
         long pid = ProcessHandle.current().pid();
-        ControlProtocol protocol = new ControlProtocol(manager, nonce, clock, pid, shutdown::request,
+        this.protocol = new ControlProtocol(manager, nonce, clock, pid, shutdown::request,
                 () -> deadLetters);
         try {
             this.endpoint = new ControlEndpoint(port, protocol::handle, readTimeoutMs);
@@ -86,6 +89,15 @@ public final class ControlServer {
             throw e;
         }
         LOG.info("Control endpoint listening on {}:{} (pid {})", endpoint.host(), endpoint.port(), pid);
+    }
+
+    /** The CLI's commands for the web console: through the same protocol as the endpoint's requests. */
+    @Override
+    public String execute(String request) {
+        if (protocol == null) {
+            return "{\"ok\":false,\"error\":\"another cybexp-input daemon holds data/daemon.lock\"}";
+        }
+        return protocol.handleTrusted(request);
     }
 
     /** The endpoint's port, or -1 if this daemon did not get the lock. */

@@ -98,6 +98,20 @@ class ControlServerTest {
     }
 
     @Test
+    void theConsolesCommandsAreTheCliProtocolWithoutNonceAndWithoutShutdown() throws IOException {
+        JsonNode stop = new ObjectMapper().readTree(server.execute("{\"command\":\"stop\",\"names\":[\"main\"]}"));
+        assertTrue(stop.get("ok").asBoolean(), stop.toString());
+        assertEquals(List.of("stop [] [main]"), manager.calls);
+        JsonNode status = new ObjectMapper().readTree(server.execute("{\"command\":\"status\"}"));
+        JsonNode viaSocket = send(request("status"));
+        assertEquals(viaSocket.get("inputs"), status.get("inputs"), "the same answer as the CLI gets");
+        JsonNode shutdown = new ObjectMapper().readTree(server.execute("{\"command\":\"shutdown\"}"));
+        assertFalse(shutdown.get("ok").asBoolean());
+        assertTrue(shutdown.get("error").asText().contains("CLI only"), shutdown.toString());
+        assertEquals(1, frameworkStopped.getCount(), "the framework keeps running");
+    }
+
+    @Test
     void unknownSelectionIsAnErrorWithTheManagersMessage() throws IOException {
         JsonNode answer = send("{\"nonce\":\"" + config.nonce() + "\",\"command\":\"start\",\"names\":[\"nope\"]}");
         assertFalse(answer.get("ok").asBoolean());

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.cybexp.input.core.control.DeliveryObserver;
 import org.cybexp.input.core.control.DeliveryState;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.delivery.sink.Sink;
@@ -57,6 +58,7 @@ final class DeliveryLoop {
     private final Supplier<Sink> sink;
     private final DeadLetters deadLetters;
     private final DeliveryTiming timing;
+    private final DeliveryObserver observer;
     private volatile int window;
 
     // guarded by this
@@ -77,6 +79,13 @@ final class DeliveryLoop {
     /** @param window how many posts of this input may be in flight at once (max_in_flight) */
     DeliveryLoop(String input, Outbox outbox, InputStats stats, Supplier<Sink> sink, DeadLetters deadLetters,
             DeliveryTiming timing, int window) {
+        this(input, outbox, stats, sink, deadLetters, timing, window, (name, status, took) -> { });
+    }
+
+    /** @param observer told how long each post took (the metrics' histogram) */
+    DeliveryLoop(String input, Outbox outbox, InputStats stats, Supplier<Sink> sink, DeadLetters deadLetters,
+            DeliveryTiming timing, int window, DeliveryObserver observer) {
+        this.observer = observer;
         this.input = input;
         this.outbox = outbox;
         this.stats = stats;
@@ -207,13 +216,17 @@ final class DeliveryLoop {
     /** @return how long to wait before the next attempt, or null to go on with the next event */
     private Duration post(StoredEvent event) {
         SinkAnswer answer;
+        long began = System.nanoTime();
         try {
             answer = sink.get().deliver(event);
         } catch (IOException e) {
+            observer.posted(input, 0, Duration.ofNanos(System.nanoTime() - began));
             return postAgainAfter(event, transientFailure(e.getMessage(), null));
         } catch (RuntimeException e) {
+            observer.posted(input, 0, Duration.ofNanos(System.nanoTime() - began));
             return postAgainAfter(event, transientFailure(e.toString(), null)); // a bug of the sink: as transient
         }
+        observer.posted(input, answer.status(), Duration.ofNanos(System.nanoTime() - began));
         int status = answer.status();
         return switch (Verdict.of(status)) {
             case DELIVERED -> record(event, () -> delivered(event));

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.core.control.DeadLetterStore;
+import org.cybexp.input.core.control.DeliveryObserver;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.core.files.DataFolder;
@@ -33,6 +34,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +77,9 @@ public final class DeliveryService implements EventStore {
     private boolean stopped; // guarded by loops
     private ServiceRegistration<EventStore> registration;
     private ServiceRegistration<DeadLetterStore> deadLetterRegistration;
+    /** Whoever wants to know how long posts take (the metrics endpoint); dynamic: they come and go freely. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<DeliveryObserver> observers = List.of();
 
     @Activate
     public DeliveryService(BundleContext context, ApiConfig config) {
@@ -145,6 +152,23 @@ public final class DeliveryService implements EventStore {
     /** Sets the outbox caps and the free-space reserve; inputs held by back-pressure see them at their next look. */
     void caps(OutboxCaps newCaps) {
         caps = newCaps;
+    }
+
+    @Override
+    public long outboxBytes(String inputName) {
+        DeliveryLoop loop = loops.get(inputName);
+        return loop == null ? 0 : loop.outbox().bytes();
+    }
+
+    private void posted(String inputName, int status, Duration took) {
+        for (DeliveryObserver observer : observers) {
+            try {
+                observer.posted(inputName, status, took);
+            } catch (RuntimeException | LinkageError e) {
+                // an observer's bug (or a library it lacks) must never stop a delivery worker
+                LOG.debug("a delivery observer failed: {}", e.toString());
+            }
+        }
     }
 
     @Override
@@ -259,7 +283,8 @@ public final class DeliveryService implements EventStore {
             LOG.error("input {}: {}", inputName, problem);
             stats.error(problem, timing.clock().instant());
         });
-        return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing, settings.maxInFlight());
+        return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing, settings.maxInFlight(),
+                this::posted);
     }
 
     /** Opens every outbox folder left from an earlier run and delivers what it holds. */

@@ -41,4 +41,9 @@ public interface EventStore {
 
     /** Delivery counters of one input (zeros for an unknown input). */
     DeliveryStats stats(String inputName);
+
+    /** Bytes the input's outbox takes on disk (for monitoring); 0 when it has none or the store cannot say. */
+    default long outboxBytes(String inputName) {
+        return 0;
+    }
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# How much the web console (webconsole, inventory, the CYBEX-P page, /metrics and their libraries) adds to boot:
+# `cybexp-input start` on two copies of the built distribution, one without those bundles, ROUNDS times each,
+# alternating. Prints the wall time of `start`, when the console page and /metrics answer, and the daemon's CPU
+# time (user + system) at that point, which moves less than wall time on a loaded machine.
+# Usage: bench/console/boot.sh [ROUNDS]   (after `mvn -B -q package -DskipTests`)
+set -euo pipefail
+rounds="${1:-7}"
+src="$(cd "$(dirname "$0")/../.." && pwd)/runtime/target/cybexp-input"
+work="$(mktemp -d /tmp/cybexp-console-boot.XXXXXX)"
+trap 'for v in with without; do "$work/$v/bin/cybexp-input" stop >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+for variant in with without; do
+  cp -r "$src" "$work/$variant"
+  if [ "$variant" = without ]; then
+    (cd "$work/without/bundle" && rm -f org.cybexp.input.console-*.jar org.apache.felix.webconsole-*.jar \
+      org.apache.felix.inventory-*.jar prometheus-metrics-*.jar jsr305-*.jar encoder-*.jar \
+      org.apache.felix.http.wrappers-*.jar org.osgi.service.log-*.jar)
+  fi
+  printf 'org.apache.felix.http.host = 127.0.0.1\norg.osgi.service.http.port = %s\n' "$(free_port)" \
+    > "$work/$variant/etc/org.apache.felix.http.cfg"
+done
+for i in $(seq 1 "$rounds"); do
+  for variant in with without; do
+    home="$work/$variant"
+    port=$(sed -n 's/^org.osgi.service.http.port = //p' "$home/etc/org.apache.felix.http.cfg")
+    t0=$(date +%s%N)
+    "$home/bin/cybexp-input" start >/dev/null
+    t1=$(date +%s%N)
+    line="$variant round $i: start $(( (t1 - t0) / 1000000 )) ms"
+    if [ "$variant" = with ]; then
+      pw=$(cat "$home/data/console-password")
+      until curl -sf -o /dev/null -u "admin:$pw" "http://127.0.0.1:$port/system/console/cybexp-inputs/status.json"; do sleep 0.05; done
+      until curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; do sleep 0.05; done
+      line="$line, console and /metrics answer at $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+    fi
+    pid=$(sed -n 's/^pid *= *//p' "$home/data/runningconfig")
+    ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    echo "$line, daemon CPU $(( ticks * 1000 / $(getconf CLK_TCK) )) ms"
+    "$home/bin/cybexp-input" stop >/dev/null
+  done
+done
