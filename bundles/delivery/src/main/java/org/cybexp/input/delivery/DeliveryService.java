@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.core.control.DeadLetterStore;
+import org.cybexp.input.core.control.DeliveryFates;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.core.files.DataFolder;
@@ -54,6 +55,9 @@ import org.slf4j.LoggerFactory;
 @Capability(namespace = "osgi.service",
         attribute = "objectClass:List<String>=\"org.cybexp.input.core.control.DeadLetterStore\"",
         uses = DeadLetterStore.class)
+@Capability(namespace = "osgi.service",
+        attribute = "objectClass:List<String>=\"org.cybexp.input.core.control.DeliveryFates\"",
+        uses = DeliveryFates.class)
 public final class DeliveryService implements EventStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
@@ -64,6 +68,7 @@ public final class DeliveryService implements EventStore {
     private final DeadLetters deadLetters;
     private final DeadLetterService deadLetterStore;
     private final DiskReserve reserve;
+    private final RecentFates fates = new RecentFates();
     private final AtomicReference<Sink> sink = new AtomicReference<>();
     private final Set<Sink> retiring = ConcurrentHashMap.newKeySet();
     private final Map<String, DeliveryLoop> loops = new ConcurrentHashMap<>();
@@ -73,6 +78,7 @@ public final class DeliveryService implements EventStore {
     private boolean stopped; // guarded by loops
     private ServiceRegistration<EventStore> registration;
     private ServiceRegistration<DeadLetterStore> deadLetterRegistration;
+    private ServiceRegistration<DeliveryFates> fatesRegistration;
 
     @Activate
     public DeliveryService(BundleContext context, ApiConfig config) {
@@ -105,6 +111,7 @@ public final class DeliveryService implements EventStore {
         caps(OutboxCaps.of(config));
         registration = context.registerService(EventStore.class, this, null);
         deadLetterRegistration = context.registerService(DeadLetterStore.class, deadLetterStore, null);
+        fatesRegistration = context.registerService(DeliveryFates.class, fates, null);
     }
 
     @Override
@@ -156,6 +163,11 @@ public final class DeliveryService implements EventStore {
         }
         return held == 0 ? DeliveryStats.NONE : new DeliveryStats(0, 0, held, 0, null, null, null,
                 DeliveryStats.NONE.state(), null, 0);
+    }
+
+    /** What became of delivered events, for tests; in the framework the same object is a service. */
+    DeliveryFates fates() {
+        return fates;
     }
 
     /** The dead letters, for tests; in the framework the same object is the {@link DeadLetterStore} service. */
@@ -214,6 +226,8 @@ public final class DeliveryService implements EventStore {
     }
 
     private void unregister() {
+        unregister(fatesRegistration);
+        fatesRegistration = null;
         unregister(deadLetterRegistration);
         deadLetterRegistration = null;
         unregister(registration);
@@ -259,7 +273,8 @@ public final class DeliveryService implements EventStore {
             LOG.error("input {}: {}", inputName, problem);
             stats.error(problem, timing.clock().instant());
         });
-        return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing, settings.maxInFlight());
+        return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing, settings.maxInFlight(),
+                fates);
     }
 
     /** Opens every outbox folder left from an earlier run and delivers what it holds. */
