@@ -252,6 +252,14 @@ class UploadIT {
 
     /** {@code length} bytes of a repeating pattern, made as they are read: nothing of that size in memory. */
     private static final class GeneratedBytes extends InputStream {
+        private static final byte[] PATTERN = new byte[64 * 1024];
+
+        static {
+            for (int i = 0; i < PATTERN.length; i++) {
+                PATTERN[i] = (byte) ('A' + i % 26); // no CR: never the form's delimiter
+            }
+        }
+
         private long left;
 
         GeneratedBytes(long length) {
@@ -260,7 +268,7 @@ class UploadIT {
 
         @Override
         public int read() {
-            return left-- > 0 ? (int) (left % 251) : -1;
+            return left-- > 0 ? 'A' : -1;
         }
 
         @Override
@@ -268,10 +276,8 @@ class UploadIT {
             if (left <= 0) {
                 return -1;
             }
-            int n = (int) Math.min(len, left);
-            for (int i = 0; i < n; i++) {
-                b[off + i] = (byte) ((left - i) % 251);
-            }
+            int n = (int) Math.min(Math.min(len, left), PATTERN.length);
+            System.arraycopy(PATTERN, 0, b, off, n);
             left -= n;
             return n;
         }

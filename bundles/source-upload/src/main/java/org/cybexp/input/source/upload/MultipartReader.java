@@ -201,14 +201,18 @@ final class MultipartReader {
 
     private int indexOfDelimiter() {
         int last = tail - delimiter.length;
-        outer:
+        byte first = delimiter[0];
         for (int i = head; i <= last; i++) {
-            for (int j = 0; j < delimiter.length; j++) {
-                if (buf[i + j] != delimiter[j]) {
-                    continue outer;
-                }
+            if (buf[i] != first) {
+                continue; // the common case, kept tight: most bytes are not a CR
             }
-            return i;
+            int j = 1;
+            while (j < delimiter.length && buf[i + j] == delimiter[j]) {
+                j++;
+            }
+            if (j == delimiter.length) {
+                return i;
+            }
         }
         return -1;
     }
