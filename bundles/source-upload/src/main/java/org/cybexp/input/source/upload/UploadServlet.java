@@ -20,7 +20,7 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The endpoint's routes under its {@code path}: {@code POST raw} (the upload), {@code GET receipts/<id>},
  * {@code GET receipts} (the key's latest), {@code GET key} (what the key may do) and the page ({@code GET /},
- * {@code upload.js}). Everything but the page needs the bearer key; a receipt is shown to its own key only.
+ * {@code upload.js}, {@code upload.css}). Everything but the page needs the bearer key; a receipt is shown to its own key only.
  */
 final class UploadServlet extends HttpServlet {
 
@@ -64,6 +64,8 @@ final class UploadServlet extends HttpServlet {
             page(response);
         } else if (route.equals("/upload.js")) {
             resource(response, "upload.js", "text/javascript");
+        } else if (route.equals("/upload.css")) {
+            resource(response, "upload.css", "text/css");
         } else if (route.equals("/receipts") || RECEIPT.matcher(route).matches() || route.equals("/key")) {
             authenticated(request, response, route);
         } else {
