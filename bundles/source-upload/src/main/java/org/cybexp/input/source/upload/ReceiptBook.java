@@ -97,7 +97,7 @@ final class ReceiptBook {
     }
 
     /** Asks the delivery about every receipt still {@code stored} and writes down the ones that settled. */
-    void follow(String input, DeliveryFates fates) {
+    synchronized void follow(String input, DeliveryFates fates) { // the input's loop and GETs ask at once
         for (Receipt receipt : byId.values()) {
             if (!receipt.settled()) {
                 fates.fate(input, receipt.sha256())

@@ -118,6 +118,8 @@
     form.append('timezone', $('timezone').value.trim() || 'UTC');
     form.append('file', file, file.name);
     var xhr = new XMLHttpRequest();
+    $('send').disabled = true; // one upload at a time: a double click must not send the file twice
+    xhr.onloadend = function () { $('send').disabled = false; };
     xhr.open('POST', path + '/raw');
     xhr.setRequestHeader('Authorization', 'Bearer ' + key());
     xhr.upload.onprogress = function (e) {
