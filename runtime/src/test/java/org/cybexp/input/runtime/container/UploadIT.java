@@ -145,6 +145,8 @@ class UploadIT {
         String cliReceipt = receiptOf(cliOut);
         Await.until(60, "the CLI's file at /raw", () -> raw.posts().stream().anyMatch(p -> p.fileText().equals(
                 "cli upload\n")));
+        Await.until(60, "the CLI's receipt says delivered", () -> get("/upload/receipts/" + cliReceipt, key).body()
+                .contains("\"state\":\"delivered\""));
 
         // kill -9 right after a 202, the API down: delivered after the restart
         raw.down();
@@ -161,7 +163,7 @@ class UploadIT {
                 .anyMatch(p -> p.fileText().equals("late,1\n")));
         Await.until(60, "its receipt says delivered", () -> get("/upload/receipts/" + lateReceipt, key).body()
                 .contains("\"state\":\"delivered\""));
-        assertTrue(get("/upload/receipts/" + cliReceipt, key).body().contains("delivered"));
+        assertTrue(get("/upload/receipts/" + cliReceipt, key).body().contains("delivered"), "kept across the kill");
 
         StringBuilder logged = new StringBuilder();
         try (Stream<Path> logs = Files.walk(dist.home().resolve("log"))) {
