@@ -46,6 +46,9 @@ public final class Cli {
     public static void main(String[] args) {
         int code;
         try {
+            if (args.length > 0 && UploadCommands.handles(args[0])) {
+                System.exit(new UploadCommands(Home.locate(), System.out, System.err).run(args, System.getenv()));
+            }
             Invocation invocation = Invocation.parse(args);
             if (invocation.verb().equals("help")) {
                 System.out.print(Invocation.usage());

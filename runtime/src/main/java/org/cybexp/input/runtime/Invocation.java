@@ -236,6 +236,10 @@ record Invocation(String verb, List<String> plugins, List<String> names, boolean
                                                        post them again (after fixing the cause)
                   deadletters purge ID...|--all [-n NAME...]
                                                        delete them for good
+                  upload-key add NAME --orgid ORGID... a key for the upload endpoint, shown once
+                  upload  FILE --orgid ORGID --typetag TYPETAG [--name NAME] [--timezone ZONE] [--url URL]
+                                                       upload a file (key from CYBEXP_UPLOAD_KEY); prints
+                                                       the receipt
                   run     [--shell]                    run the daemon in the foreground (systemd, containers);
                                                        --shell: with the interactive Felix (Gogo) shell
                   import  [--force] FILE...            write etc/ files from the original module's configuration

@@ -59,6 +59,7 @@ final class DeliveryLoop {
     private final DeadLetters deadLetters;
     private final DeliveryTiming timing;
     private final DeliveryObserver observer;
+    private final RecentFates fates;
     private volatile int window;
 
     // guarded by this
@@ -79,13 +80,18 @@ final class DeliveryLoop {
     /** @param window how many posts of this input may be in flight at once (max_in_flight) */
     DeliveryLoop(String input, Outbox outbox, InputStats stats, Supplier<Sink> sink, DeadLetters deadLetters,
             DeliveryTiming timing, int window) {
-        this(input, outbox, stats, sink, deadLetters, timing, window, (name, status, took) -> { });
+        this(input, outbox, stats, sink, deadLetters, timing, window, (name, status, took) -> { },
+                new RecentFates(1));
     }
 
-    /** @param observer told how long each post took (the metrics' histogram) */
+    /**
+     * @param observer told how long each post took (the metrics' histogram)
+     * @param fates where each event's end (delivered, dead-lettered) is noted for receipts
+     */
     DeliveryLoop(String input, Outbox outbox, InputStats stats, Supplier<Sink> sink, DeadLetters deadLetters,
-            DeliveryTiming timing, int window, DeliveryObserver observer) {
+            DeliveryTiming timing, int window, DeliveryObserver observer, RecentFates fates) {
         this.observer = observer;
+        this.fates = fates;
         this.input = input;
         this.outbox = outbox;
         this.stats = stats;
@@ -229,7 +235,7 @@ final class DeliveryLoop {
         observer.posted(input, answer.status(), Duration.ofNanos(System.nanoTime() - began));
         int status = answer.status();
         return switch (Verdict.of(status)) {
-            case DELIVERED -> record(event, () -> delivered(event));
+            case DELIVERED -> record(event, () -> delivered(event, answer));
             case RETRY -> postAgainAfter(event, transientFailure(describe(answer), answer.retryAfter()));
             case REFUSED -> record(event, () -> deadLetter(event, answer));
             case TOKEN_REFUSED -> pause(event, DeliveryState.TOKEN_REJECTED, describe(answer),
@@ -288,8 +294,9 @@ final class DeliveryLoop {
         }
     }
 
-    private void delivered(StoredEvent event) throws IOException {
+    private void delivered(StoredEvent event, SinkAnswer answer) throws IOException {
         outbox.remove(event);
+        fates.delivered(input, event.header().sha256(), answer.status(), answer.message(), now());
         synchronized (this) {
             // an answer to a post sent before a pause began (the window) does not end it; the probe's does
             stats.delivered(now(), timer == null);
@@ -317,6 +324,7 @@ final class DeliveryLoop {
         Instant at = now();
         Path dir = deadLetters.add(event, answer.status(), answer.message(), at);
         outbox.remove(event);
+        fates.deadLettered(input, event.header().sha256(), answer.status(), answer.message(), at);
         synchronized (this) {
             if (timer == null) {
                 stats.resume();

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.cybexp.input.api.Event;
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.core.control.DeadLetterStore;
+import org.cybexp.input.core.control.DeliveryFates;
 import org.cybexp.input.core.control.DeliveryObserver;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.core.control.EventStore;
@@ -58,6 +59,9 @@ import org.slf4j.LoggerFactory;
 @Capability(namespace = "osgi.service",
         attribute = "objectClass:List<String>=\"org.cybexp.input.core.control.DeadLetterStore\"",
         uses = DeadLetterStore.class)
+@Capability(namespace = "osgi.service",
+        attribute = "objectClass:List<String>=\"org.cybexp.input.core.control.DeliveryFates\"",
+        uses = DeliveryFates.class)
 public final class DeliveryService implements EventStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
@@ -68,6 +72,7 @@ public final class DeliveryService implements EventStore {
     private final DeadLetters deadLetters;
     private final DeadLetterService deadLetterStore;
     private final DiskReserve reserve;
+    private final RecentFates fates = new RecentFates();
     private final AtomicReference<Sink> sink = new AtomicReference<>();
     private final Set<Sink> retiring = ConcurrentHashMap.newKeySet();
     private final Map<String, DeliveryLoop> loops = new ConcurrentHashMap<>();
@@ -80,6 +85,7 @@ public final class DeliveryService implements EventStore {
     /** Whoever wants to know how long posts take (the metrics endpoint); dynamic: they come and go freely. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<DeliveryObserver> observers = List.of();
+    private ServiceRegistration<DeliveryFates> fatesRegistration;
 
     @Activate
     public DeliveryService(BundleContext context, ApiConfig config) {
@@ -112,6 +118,7 @@ public final class DeliveryService implements EventStore {
         caps(OutboxCaps.of(config));
         registration = context.registerService(EventStore.class, this, null);
         deadLetterRegistration = context.registerService(DeadLetterStore.class, deadLetterStore, null);
+        fatesRegistration = context.registerService(DeliveryFates.class, fates, null);
     }
 
     @Override
@@ -182,6 +189,11 @@ public final class DeliveryService implements EventStore {
                 DeliveryStats.NONE.state(), null, 0);
     }
 
+    /** What became of delivered events, for tests; in the framework the same object is a service. */
+    DeliveryFates fates() {
+        return fates;
+    }
+
     /** The dead letters, for tests; in the framework the same object is the {@link DeadLetterStore} service. */
     DeadLetterStore deadLetterStore() {
         return deadLetterStore;
@@ -238,6 +250,8 @@ public final class DeliveryService implements EventStore {
     }
 
     private void unregister() {
+        unregister(fatesRegistration);
+        fatesRegistration = null;
         unregister(deadLetterRegistration);
         deadLetterRegistration = null;
         unregister(registration);
@@ -284,7 +298,7 @@ public final class DeliveryService implements EventStore {
             stats.error(problem, timing.clock().instant());
         });
         return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing, settings.maxInFlight(),
-                this::posted);
+                this::posted, fates);
     }
 
     /** Opens every outbox folder left from an earlier run and delivers what it holds. */

@@ -1,6 +1,7 @@
 /**
  * How the manager drives inputs: the core's {@link org.cybexp.input.core.control.InputRunnerFactory} service
- * turns a plugin's opened input into a running {@link org.cybexp.input.core.control.InputRunner}.
+ * turns a plugin's opened input into a running {@link org.cybexp.input.core.control.InputRunner}. 1.3 adds
+ * {@link org.cybexp.input.core.control.DeliveryFates}, what became of delivered events (for receipts).
  */
 @Export
 @Version("1.3.0")

@@ -132,11 +132,10 @@ public final class ApiSink implements Sink {
                 body = in.readNBytes(BODY_LIMIT);
             }
         }
+        String message = message(body); // a 2xx's too: an upload's receipt shows it
         if (response.getCode() >= 200 && response.getCode() < 300) {
-            // the hot path: nobody reads a 2xx's message, so its JSON is not parsed
-            return new SinkAnswer(response.getCode(), "", null);
+            return new SinkAnswer(response.getCode(), endpoint.token().mask(message), null);
         }
-        String message = message(body);
         if (message.isEmpty()) {
             message = response.getReasonPhrase() == null ? "" : response.getReasonPhrase();
         }

@@ -1,0 +1,42 @@
+package org.cybexp.input.core.control;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What became of events delivered lately, a service of the delivery bundle: lets an input that gave its sender
+ * a receipt (the upload endpoint) tell it later whether the API took the event, or refused it for good. Kept
+ * in memory for the latest events of each input; the asker writes down what it learns.
+ *
+ * @since 1.3
+ */
+@ProviderType
+public interface DeliveryFates {
+
+    /** The end of an event's way through the outbox. */
+    enum State {
+        /** The sink answered 2xx. */
+        DELIVERED,
+        /** The sink refused it for good (a 4xx); it is among the dead letters. */
+        DEAD_LETTERED
+    }
+
+    /**
+     * @param state where the event ended
+     * @param status the sink's HTTP status
+     * @param answer the sink's message (the API's {@code message}); never a secret
+     * @param at when the answer came
+     */
+    record Fate(State state, int status, String answer, Instant at) {
+    }
+
+    /**
+     * The fate of the latest event of the input whose body has this SHA-256, if it was delivered or dead-lettered
+     * since the delivery service started and is among the latest ones it remembers.
+     *
+     * @param sha256 lower-case hex SHA-256 of the event's body
+     */
+    Optional<Fate> fate(String inputName, String sha256);
+}

@@ -1,0 +1,77 @@
+package org.cybexp.input.source.upload;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.cybexp.input.api.FetchContext;
+import org.cybexp.input.api.SourceInput;
+import org.cybexp.input.core.control.DeliveryFates;
+
+/**
+ * A running upload endpoint: while {@link #fetch} runs, its servlet is on the web server; every few seconds it
+ * asks the delivery what became of the receipts still stored. A spool file left by a crash mid-upload is
+ * deleted at start: that upload never got its 202.
+ */
+final class UploadInput implements SourceInput {
+
+    static final Duration FOLLOW_EVERY = Duration.ofSeconds(1);
+
+    private final UploadSettings settings;
+    private final ServletWhiteboard whiteboard;
+    private final DeliveryFates fates;
+    private final Path dir;
+    private volatile FetchContext live;
+
+    /** @param dir the input's own folder under {@code data/upload/} */
+    UploadInput(UploadSettings settings, ServletWhiteboard whiteboard, DeliveryFates fates, Path dir) {
+        this.settings = settings;
+        this.whiteboard = whiteboard;
+        this.fates = fates;
+        this.dir = dir;
+    }
+
+    @Override
+    public Mode mode() {
+        return Mode.STREAMING;
+    }
+
+    @Override
+    public void fetch(FetchContext ctx) throws IOException, InterruptedException {
+        Path spool = dir.resolve("spool");
+        clearSpool(spool);
+        ReceiptBook receipts = new ReceiptBook(dir.resolve("receipts"), settings.idempotency(), ctx.clock()).load();
+        RawUpload uploads = new RawUpload(settings, new UploadKeys(settings.keysFile()), receipts, spool);
+        Runnable follow = () -> receipts.follow(settings.input(), fates);
+        live = ctx;
+        Runnable unpublish = whiteboard.publish("cybexp-upload-" + settings.input(), settings.path(),
+                new UploadServlet(settings, uploads, receipts, () -> live, follow));
+        try {
+            ctx.progress("serving " + settings.path());
+            while (!ctx.awaitStop(FOLLOW_EVERY)) {
+                follow.run();
+            }
+        } finally {
+            live = null;
+            unpublish.run();
+        }
+    }
+
+    private static void clearSpool(Path spool) throws IOException {
+        if (!Files.isDirectory(spool)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(spool, "*.part")) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        live = null;
+    }
+}
