@@ -1,5 +1,6 @@
 package org.cybexp.input.source.file;
 
+import org.cybexp.input.testkit.RealData;
 import static org.awaitility.Awaitility.await;
 import static org.cybexp.input.source.file.Tailing.seconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,13 +27,7 @@ class CowrieLogsTest {
     Path dir;
 
     static Path real() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/real/cowrie");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("shared/real/cowrie not found above " + Path.of("").toAbsolutePath());
+        return RealData.folder("cowrie");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.cybexp.input.source.http;
 
+import org.cybexp.input.testkit.RealData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,11 +30,10 @@ final class FakeApi implements AutoCloseable {
 
     /**
      * The real answers of the APIs (see SOURCES.md there), from the project's shared/ folder beside the checkout
-     * (tests run in this module's folder, three levels below it); {@code -Dcybexp.real=...} points elsewhere. They
+     * (found by the test kit's RealData: {@code -Dcybexp.real=...}, else shared/real in a parent folder). They
      * are not copied into the repository: they are other people's data under their own licences.
      */
-    static final Path BODIES = Path.of(System.getProperty("cybexp.real", "../../../shared/real"))
-            .resolve("httpapi/mock-bodies").toAbsolutePath().normalize();
+    static final Path BODIES = RealData.folder("httpapi/mock-bodies");
 
     record Request(String method, String path, String query, Map<String, String> headers, String body) {
         String header(String name) {

@@ -1,5 +1,6 @@
 package org.cybexp.input.source.syslog;
 
+import org.cybexp.input.testkit.RealData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,22 +32,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class RealVectorsTest {
 
-    static final Path REAL = real().resolve("syslog");
+    static final Path REAL = RealData.folder("syslog");
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** {@code -Dcybexp.real}, else the first {@code shared/real} in this folder's parents (beside the checkout). */
-    private static Path real() {
-        String given = System.getProperty("cybexp.real");
-        if (given != null) {
-            return Path.of(given).toAbsolutePath();
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("shared/real"))) {
-                return dir.resolve("shared/real");
-            }
-        }
-        return Path.of("../../../shared/real").toAbsolutePath().normalize();
-    }
 
     /**
      * Where the implementations disagree with each other and we follow one of them, with why. Every other case
