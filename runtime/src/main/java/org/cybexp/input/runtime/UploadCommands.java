@@ -150,7 +150,8 @@ final class UploadCommands {
             response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
                     .send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            err.println("cybexp-input: upload: " + url + ": " + e.getMessage());
+            err.println("cybexp-input: upload: " + url + ": " + describe(e)
+                    + " (is the daemon running, with an upload input, and its web server at this address?)");
             return Cli.ERROR;
         }
         if (response.statusCode() == 202) {
@@ -160,6 +161,19 @@ final class UploadCommands {
         err.println("cybexp-input: upload: " + response.statusCode() + " " + response.body()
                 + response.headers().firstValue("Retry-After").map(s -> " (Retry-After " + s + " s)").orElse(""));
         return Cli.ERROR;
+    }
+
+    /** The JDK client's ConnectException has no message (it printed "null"): name the class and any cause. */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null && text.length() < 300; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            text.append(text.length() == 0 ? "" : ", caused by ").append(t.getClass().getSimpleName());
+            if (message != null && !message.isBlank()) {
+                text.append(": ").append(message);
+            }
+        }
+        return text.toString();
     }
 
     /** The daemon's web server from etc/org.apache.felix.http.cfg, and the default path. */

@@ -1,0 +1,45 @@
+package org.cybexp.input.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `cybexp-input upload` to an address where nothing listens says why, not "null". */
+class UploadCommandsTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void anUploadToAClosedPortNamesTheFailure() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort(); // closed again below: nothing listens there
+        }
+        Path file = Files.writeString(root.resolve("iocs.txt"), "198.51.100.7\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String url = "http://127.0.0.1:" + port + "/upload";
+        int code = new UploadCommands(new Home(root), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(
+                new String[] {"upload", file.toString(), "--orgid", "org", "--typetag", "t", "--url", url},
+                Map.of(UploadCommands.KEY_ENV, "cxu_test"));
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertEquals(Cli.ERROR, code);
+        assertTrue(said.contains(url + ": ") && said.contains("ConnectException"), said);
+        assertFalse(said.contains(": null"), said);
+        assertFalse(said.contains("cxu_test"), said);
+    }
+}
