@@ -144,7 +144,7 @@ final class UploadCommands {
                         HttpRequest.BodyPublishers.ofFile(file),
                         HttpRequest.BodyPublishers.ofByteArray(("\r\n--" + boundary + "--\r\n")
                                 .getBytes(StandardCharsets.UTF_8))))
-                .timeout(Duration.ofMinutes(30)).build();
+                .timeout(answerTimeout(Files.size(file))).build();
         HttpResponse<String> response;
         try {
             response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
@@ -161,6 +161,15 @@ final class UploadCommands {
         err.println("cybexp-input: upload: " + response.statusCode() + " " + response.body()
                 + response.headers().firstValue("Retry-After").map(s -> " (Retry-After " + s + " s)").orElse(""));
         return Cli.ERROR;
+    }
+
+    /**
+     * How long to wait for the answer, upload included: a minute, plus a second per MiB (the endpoint stores the
+     * file before it answers). A peer that takes the connection but is no HTTP server (a wrong port) then fails
+     * within minutes, not the half hour a fixed bound for the largest upload would take.
+     */
+    static Duration answerTimeout(long bytes) {
+        return Duration.ofSeconds(60 + bytes / (1024 * 1024));
     }
 
     /** The JDK client's ConnectException has no message (it printed "null"): name the class and any cause. */

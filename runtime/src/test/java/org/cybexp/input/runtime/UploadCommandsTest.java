@@ -42,4 +42,10 @@ class UploadCommandsTest {
         assertFalse(said.contains(": null"), said);
         assertFalse(said.contains("cxu_test"), said);
     }
+
+    @Test
+    void theWaitForAnAnswerGrowsWithTheFileFromAMinute() {
+        assertEquals(java.time.Duration.ofSeconds(60), UploadCommands.answerTimeout(13));
+        assertEquals(java.time.Duration.ofSeconds(160), UploadCommands.answerTimeout(100L * 1024 * 1024));
+    }
 }

@@ -6,9 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.cybexp.input.core.control.DeliveryFates;
+import org.cybexp.input.delivery.store.EventHeader;
 
 /**
- * The fates of the latest delivered or dead-lettered events, by input and body SHA-256, in memory: a bounded
+ * The fates of the latest delivered or dead-lettered events, by input and posting (name, orgid, typetag, body
+ * SHA-256), in memory: a bounded
  * map (the oldest go first), so a busy poller costs a few MB at most. Receipts that need longer write down what
  * they learn.
  */
@@ -16,7 +18,7 @@ final class RecentFates implements DeliveryFates {
 
     static final int DEFAULT_ENTRIES = 20_000;
 
-    private final Map<String, Fate> fates;
+    private final Map<Key, Fate> fates;
 
     RecentFates() {
         this(DEFAULT_ENTRIES);
@@ -27,28 +29,36 @@ final class RecentFates implements DeliveryFates {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Fate> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, Fate> eldest) {
                 return size() > entries;
             }
         };
     }
 
-    void delivered(String input, String sha256, int status, String answer, Instant at) {
-        put(input, sha256, new Fate(State.DELIVERED, status, answer, at));
+    /** The posting an outbox event is: the fields it is posted with. */
+    static Posting posting(EventHeader header) {
+        return new Posting(header.name(), header.orgid(), header.typetag(), header.sha256());
     }
 
-    void deadLettered(String input, String sha256, int status, String answer, Instant at) {
-        put(input, sha256, new Fate(State.DEAD_LETTERED, status, answer, at));
+    void delivered(String input, Posting posting, int status, String answer, Instant at) {
+        put(input, posting, new Fate(State.DELIVERED, status, answer, at));
     }
 
-    private synchronized void put(String input, String sha256, Fate fate) {
-        String key = input + '\n' + sha256;
-        fates.remove(key); // the latest event with this body moves to the young end
+    void deadLettered(String input, Posting posting, int status, String answer, Instant at) {
+        put(input, posting, new Fate(State.DEAD_LETTERED, status, answer, at));
+    }
+
+    private synchronized void put(String input, Posting posting, Fate fate) {
+        Key key = new Key(input, posting);
+        fates.remove(key); // the latest such event moves to the young end
         fates.put(key, fate);
     }
 
     @Override
-    public synchronized Optional<Fate> fate(String inputName, String sha256) {
-        return Optional.ofNullable(fates.get(inputName + '\n' + sha256));
+    public synchronized Optional<Fate> fate(String inputName, Posting posting) {
+        return Optional.ofNullable(fates.get(new Key(inputName, posting)));
+    }
+
+    private record Key(String input, Posting posting) {
     }
 }

@@ -33,10 +33,15 @@ public interface DeliveryFates {
     }
 
     /**
-     * The fate of the latest event of the input whose body has this SHA-256, if it was delivered or dead-lettered
-     * since the delivery service started and is among the latest ones it remembers.
-     *
-     * @param sha256 lower-case hex SHA-256 of the event's body
+     * Which event: its fields as posted and its body's lower-case hex SHA-256. The same file posted under
+     * another name, org or typetag is another event, with a fate of its own.
      */
-    Optional<Fate> fate(String inputName, String sha256);
+    record Posting(String name, String orgid, String typetag, String sha256) {
+    }
+
+    /**
+     * The fate of the input's latest event posted as {@code posting}, if it was delivered or dead-lettered since
+     * the delivery service started and is among the latest ones it remembers.
+     */
+    Optional<Fate> fate(String inputName, Posting posting);
 }

@@ -100,7 +100,8 @@ final class ReceiptBook {
     synchronized void follow(String input, DeliveryFates fates) { // the input's loop and GETs ask at once
         for (Receipt receipt : byId.values()) {
             if (!receipt.settled()) {
-                fates.fate(input, receipt.sha256())
+                fates.fate(input, new DeliveryFates.Posting(receipt.name(), receipt.orgid(), receipt.typetag(),
+                        receipt.sha256()))
                         .filter(fate -> !fate.at().isBefore(receipt.receivedAt())) // not an older upload's fate
                         .ifPresent(fate -> settle(receipt, fate));
             }

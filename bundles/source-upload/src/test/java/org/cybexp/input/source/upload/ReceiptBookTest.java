@@ -49,11 +49,12 @@ class ReceiptBookTest {
         Instant at = clock.instant();
         book.put(receipt("b".repeat(32), "alice", "", "sha2", at));
         Map<String, DeliveryFates.Fate> fates = new java.util.HashMap<>();
-        DeliveryFates delivery = (input, sha) -> Optional.ofNullable(fates.get(input + "/" + sha));
-        fates.put("desk/sha2", new DeliveryFates.Fate(DeliveryFates.State.DELIVERED, 201, "ok", at.minusSeconds(5)));
+        DeliveryFates delivery = (input, posting) -> Optional.ofNullable(fates.get(input + "/" + posting.sha256()
+                + "/" + posting.name()));
+        fates.put("desk/sha2/f.csv", new DeliveryFates.Fate(DeliveryFates.State.DELIVERED, 201, "ok", at.minusSeconds(5)));
         book.follow("desk", delivery);
         assertEquals(Receipt.STORED, book.get("b".repeat(32)).orElseThrow().state(), "that fate was older");
-        fates.put("desk/sha2", new DeliveryFates.Fate(DeliveryFates.State.DEAD_LETTERED, 400, "Invalid input: x",
+        fates.put("desk/sha2/f.csv", new DeliveryFates.Fate(DeliveryFates.State.DEAD_LETTERED, 400, "Invalid input: x",
                 at.plusSeconds(1)));
         book.follow("desk", delivery);
         Receipt settled = new ReceiptBook(dir, Duration.ofHours(1), clock).load().get("b".repeat(32)).orElseThrow();
