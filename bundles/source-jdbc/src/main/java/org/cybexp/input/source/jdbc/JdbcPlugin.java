@@ -2,6 +2,7 @@ package org.cybexp.input.source.jdbc;
 
 import static org.cybexp.input.api.SourcePlugin.PID_PREFIX;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +43,11 @@ public final class JdbcPlugin implements SourcePlugin {
     static final String NAME = "jdbc";
     static final String PID = PID_PREFIX + NAME;
     /** A table or column name as SQL writes it: plain (folded by the database) or double-quoted. */
+    /**
+     * Added (with one period) to the key window behind {@code now - settle - lookback}: clock skew between the
+     * database and the daemon, clock steps and a daylight-saving change of a timestamp without time zone.
+     */
+    static final Duration KEY_MARGIN = Duration.ofHours(1);
     private static final String IDENTIFIER = "(?:[A-Za-z_][A-Za-z0-9_$]*|\"[^\"]+\")";
     private static final Pattern COLUMN = Pattern.compile(IDENTIFIER);
     private static final Pattern TABLE = Pattern.compile(IDENTIFIER + "(?:\\." + IDENTIFIER + "){0,2}");
@@ -141,7 +147,8 @@ public final class JdbcPlugin implements SourcePlugin {
         }
         url = insideHome(url);
         ReadPlan plan = ReadPlan.of(source(typed), column("tracking_column", typed.tracking__column()),
-                idColumn(typed), typed.settle__seconds(), typed.lookback__seconds(), config.timezone());
+                idColumn(typed), typed.settle__seconds(), typed.lookback__seconds(),
+                KEY_MARGIN.plus(config.period()), config.timezone());
         ConnectionSecrets secrets = new ConnectionSecrets(url, typed.user(), config.getSecret("password"));
         DriverFinder drivers = new DriverFinder(factories, context);
         return new JdbcInput(drivers, secrets, plan, typed.fetch__size(), typed.rows__per__record());
