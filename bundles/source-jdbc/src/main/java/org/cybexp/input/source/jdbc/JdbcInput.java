@@ -20,8 +20,9 @@ import org.cybexp.input.api.SourceInput;
  * in keyset order, emits each new row, and every {@code fetch_size} rows stages the last row's (tracking, id) as
  * the cursor and checkpoints: the rows are on disk before the cursor moves, so a crash resumes after the last
  * stored row and re-reads at most one batch. Only rows that a later poll may read again (in the lookback window,
- * see {@link ReadPlan#poll}) carry a dedup key, since the core keeps every key in memory. The connection stays open between polls,
- * is validated before each, and is re-opened after any failure; the core's backoff paces the retries.
+ * see {@link ReadPlan#poll}) carry a dedup key, since the core keeps every key in memory. The connection stays
+ * open between polls, is validated before each, and is re-opened after any failure; the core's backoff paces the
+ * retries.
  */
 final class JdbcInput implements SourceInput {
 

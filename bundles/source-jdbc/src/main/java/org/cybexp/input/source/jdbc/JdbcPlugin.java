@@ -30,7 +30,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The database source: polls a table or a query in keyset order on {@code (tracking_column, id_column)} and
  * posts each new row as a JSON object (or {@code rows_per_record} rows as NDJSON). The cursor is the last row
  * stored; rows of the last {@code lookback_seconds} are read again and deduplicated, so a transaction that
- * commits after a poll is not lost.
+ * commits after a poll is not lost. Only rows that recent carry a dedup key (see {@link ReadPlan#poll}).
  *
  * <p>Drivers are other bundles: those that register an {@code osgi.jdbc} {@link DataSourceFactory} (PostgreSQL,
  * H2) are used through it; others (SQLite) are found by their {@code META-INF/services/java.sql.Driver}.
@@ -92,7 +92,8 @@ public final class JdbcPlugin implements SourcePlugin {
         long settle__seconds() default 0;
 
         @AttributeDefinition(description = "Timestamp tracking: rows up to this far behind the cursor are read "
-                + "again each poll (deduplicated), for transactions that commit late", min = "0", max = "604800")
+                + "again each poll (deduplicated), for transactions that commit late; never rows older than "
+                + "now - settle - lookback - 1 h - period", min = "0", max = "604800")
         long lookback__seconds() default 300;
 
         @AttributeDefinition(description = "Rows fetched per round trip; also how often the cursor is committed",
