@@ -19,8 +19,10 @@ import org.cybexp.input.api.SourceInput;
  * One configured database input. A poll streams the rows after the cursor ({@code fetch_size} per round trip)
  * in keyset order, emits each new row, and every {@code fetch_size} rows stages the last row's (tracking, id) as
  * the cursor and checkpoints: the rows are on disk before the cursor moves, so a crash resumes after the last
- * stored row and re-reads at most one batch (whose rows dedup drops). The connection stays open between polls,
- * is validated before each, and is re-opened after any failure; the core's backoff paces the retries.
+ * stored row and re-reads at most one batch. Only rows that a later poll may read again (in the lookback window,
+ * see {@link ReadPlan#poll}) carry a dedup key, since the core keeps every key in memory. The connection stays
+ * open between polls, is validated before each, and is re-opened after any failure; the core's backoff paces the
+ * retries.
  */
 final class JdbcInput implements SourceInput {
 
@@ -78,12 +80,12 @@ final class JdbcInput implements SourceInput {
             statement.setFetchSize(fetchSize);
             poll.bind(statement);
             try (ResultSet rows = statement.executeQuery()) {
-                read(ctx, rows);
+                read(ctx, rows, poll);
             }
         }
     }
 
-    private void read(FetchContext ctx, ResultSet rows) throws SQLException, SourceException {
+    private void read(FetchContext ctx, ResultSet rows, ReadPlan.Poll poll) throws SQLException, SourceException {
         RowJson json = RowJson.of(rows.getMetaData(), plan.zone());
         Batch batch = new Batch(ctx);
         long read = 0;
@@ -95,7 +97,9 @@ final class JdbcInput implements SourceInput {
                         new byte[0]);
                 continue;
             }
-            String key = plan.source().keyPrefix() + ":" + (id == null ? "" : id.text()) + ":" + tracking.text();
+            // only a row a later poll may read again needs a key: the core keeps every key in memory
+            String key = poll.needsKey(tracking) ? plan.source().keyPrefix() + ":" + (id == null ? "" : id.text())
+                    + ":" + tracking.text() : null;
             batch.add(key, json.write(rows));
             batch.last(tracking, id);
             read++;
@@ -116,6 +120,7 @@ final class JdbcInput implements SourceInput {
         private final FetchContext ctx;
         private final List<String> keys = new ArrayList<>();
         private final StringBuilder lines = new StringBuilder();
+        private int grouped;
         private TrackedValue lastTracking;
         private TrackedValue lastId;
 
@@ -123,17 +128,21 @@ final class JdbcInput implements SourceInput {
             this.ctx = ctx;
         }
 
+        /** @param key the row's dedup key, null if no later poll reads it again */
         void add(String key, String row) {
             if (rowsPerRecord == 1) {
-                ctx.emit(Event.ofText(row, "application/json").withDedupKey(key));
+                Event event = Event.ofText(row, "application/json");
+                ctx.emit(key == null ? event : event.withDedupKey(key));
                 return;
             }
-            if (ctx.seen(key)) {
-                return; // read again in the lookback: not in a new group with new rows
+            if (key != null) {
+                if (ctx.seen(key)) {
+                    return; // read again in the lookback: not in a new group with new rows
+                }
+                keys.add(key);
             }
-            keys.add(key);
             lines.append(row).append('\n');
-            if (keys.size() == rowsPerRecord) {
+            if (++grouped == rowsPerRecord) {
                 flush();
             }
         }
@@ -168,10 +177,12 @@ final class JdbcInput implements SourceInput {
         }
 
         private void flush() {
-            if (!keys.isEmpty()) {
-                ctx.emit(Event.ofText(lines.toString(), "application/x-ndjson").withDedupKeys(keys));
+            if (grouped > 0) {
+                Event event = Event.ofText(lines.toString(), "application/x-ndjson");
+                ctx.emit(keys.isEmpty() ? event : event.withDedupKeys(keys));
                 keys.clear();
                 lines.setLength(0);
+                grouped = 0;
             }
         }
     }

@@ -2,6 +2,7 @@ package org.cybexp.input.source.jdbc;
 
 import static org.cybexp.input.api.SourcePlugin.PID_PREFIX;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,7 +30,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The database source: polls a table or a query in keyset order on {@code (tracking_column, id_column)} and
  * posts each new row as a JSON object (or {@code rows_per_record} rows as NDJSON). The cursor is the last row
  * stored; rows of the last {@code lookback_seconds} are read again and deduplicated, so a transaction that
- * commits after a poll is not lost.
+ * commits after a poll is not lost. Only rows that recent carry a dedup key (see {@link ReadPlan#poll}).
  *
  * <p>Drivers are other bundles: those that register an {@code osgi.jdbc} {@link DataSourceFactory} (PostgreSQL,
  * H2) are used through it; others (SQLite) are found by their {@code META-INF/services/java.sql.Driver}.
@@ -42,6 +43,11 @@ public final class JdbcPlugin implements SourcePlugin {
     static final String NAME = "jdbc";
     static final String PID = PID_PREFIX + NAME;
     /** A table or column name as SQL writes it: plain (folded by the database) or double-quoted. */
+    /**
+     * Added (with one period) to the key window behind {@code now - settle - lookback}: clock skew between the
+     * database and the daemon, clock steps and a daylight-saving change of a timestamp without time zone.
+     */
+    static final Duration KEY_MARGIN = Duration.ofHours(1);
     private static final String IDENTIFIER = "(?:[A-Za-z_][A-Za-z0-9_$]*|\"[^\"]+\")";
     private static final Pattern COLUMN = Pattern.compile(IDENTIFIER);
     private static final Pattern TABLE = Pattern.compile(IDENTIFIER + "(?:\\." + IDENTIFIER + "){0,2}");
@@ -86,7 +92,8 @@ public final class JdbcPlugin implements SourcePlugin {
         long settle__seconds() default 0;
 
         @AttributeDefinition(description = "Timestamp tracking: rows up to this far behind the cursor are read "
-                + "again each poll (deduplicated), for transactions that commit late", min = "0", max = "604800")
+                + "again each poll (deduplicated), for transactions that commit late; never rows older than "
+                + "now - settle - lookback - 1 h - period", min = "0", max = "604800")
         long lookback__seconds() default 300;
 
         @AttributeDefinition(description = "Rows fetched per round trip; also how often the cursor is committed",
@@ -141,7 +148,8 @@ public final class JdbcPlugin implements SourcePlugin {
         }
         url = insideHome(url);
         ReadPlan plan = ReadPlan.of(source(typed), column("tracking_column", typed.tracking__column()),
-                idColumn(typed), typed.settle__seconds(), typed.lookback__seconds(), config.timezone());
+                idColumn(typed), typed.settle__seconds(), typed.lookback__seconds(),
+                KEY_MARGIN.plus(config.period()), config.timezone());
         ConnectionSecrets secrets = new ConnectionSecrets(url, typed.user(), config.getSecret("password"));
         DriverFinder drivers = new DriverFinder(factories, context);
         return new JdbcInput(drivers, secrets, plan, typed.fetch__size(), typed.rows__per__record());

@@ -47,8 +47,16 @@ final class ReadPlan {
         }
     }
 
-    /** One poll's SQL and its parameters. */
-    record Poll(String sql, List<TrackedValue> parameters) {
+    /**
+     * One poll's SQL and its parameters, and from which tracking value on its rows need a dedup key (empty: none
+     * does, no later poll reads a row again).
+     */
+    record Poll(String sql, List<TrackedValue> parameters, Optional<TrackedValue> keysFrom) {
+        /** Whether a later poll may read this row again, so it needs a dedup key. */
+        boolean needsKey(TrackedValue tracking) {
+            return keysFrom.isPresent() && !tracking.isBefore(keysFrom.get());
+        }
+
         void bind(PreparedStatement statement) throws SQLException {
             for (int i = 0; i < parameters.size(); i++) {
                 parameters.get(i).bind(statement, i + 1);
@@ -61,22 +69,29 @@ final class ReadPlan {
     private final String idColumn;
     private final Duration settle;
     private final Duration lookback;
+    private final Duration keyMargin;
     private final ZoneId zone;
 
     private ReadPlan(Source source, String trackingColumn, String idColumn, Duration settle, Duration lookback,
-            ZoneId zone) {
+            Duration keyMargin, ZoneId zone) {
         this.source = source;
         this.trackingColumn = trackingColumn;
         this.idColumn = idColumn;
         this.settle = settle;
         this.lookback = lookback;
+        this.keyMargin = keyMargin;
         this.zone = zone;
     }
 
+    /**
+     * @param keyMargin how much older than {@code now - settle - lookback} a row still gets a dedup key and may be
+     *     read again: covers clock skew and steps, a daylight-saving change of a timestamp without time zone, and
+     *     the period between a late commit and the poll that sees it
+     */
     static ReadPlan of(Source source, String trackingColumn, String idColumn, long settleSeconds,
-            long lookbackSeconds, ZoneId zone) {
+            long lookbackSeconds, Duration keyMargin, ZoneId zone) {
         return new ReadPlan(source, trackingColumn, idColumn, Duration.ofSeconds(settleSeconds),
-                Duration.ofSeconds(lookbackSeconds), zone);
+                Duration.ofSeconds(lookbackSeconds), keyMargin, zone);
     }
 
     Source source() {
@@ -117,16 +132,26 @@ final class ReadPlan {
                 id == 0 ? null : TrackedValue.Kind.of(meta, id));
     }
 
-    /** This poll's SQL: rows after the cursor (or from {@code lookback} before it), settled, in keyset order. */
+    /**
+     * This poll's SQL: rows after the cursor, settled, in keyset order; for a timestamp with a lookback also the
+     * rows behind the cursor back to {@code cursor - lookback}, but never older than the key window
+     * ({@code now - settle - lookback - margin}). Only rows in that window get a dedup key, and only they are ever
+     * read twice (a crash apart: then at most the batch after the last checkpoint), so an old-row backfill keeps
+     * no key while a late commit within the lookback is still read once.
+     */
     Poll poll(Shape shape, Optional<TrackedValue> tracking, Optional<TrackedValue> id, Instant now) {
         StringBuilder sql = new StringBuilder("SELECT * FROM ").append(source.from()).append(" WHERE ")
                 .append(trackingColumn).append(" IS NOT NULL");
         List<TrackedValue> parameters = new ArrayList<>();
         boolean time = shape.trackingKind().isTime();
+        Optional<TrackedValue> keysFrom = time && !lookback.isZero() ? Optional.of(TrackedValue.settledBound(
+                shape.trackingKind(), now, settle.plus(lookback).plus(keyMargin), zone)) : Optional.empty();
         if (tracking.isPresent()) {
-            if (time && !lookback.isZero()) {
+            TrackedValue lookFrom = keysFrom.map(window -> later(tracking.get().minus(lookback), window))
+                    .orElse(null);
+            if (lookFrom != null && !tracking.get().isBefore(lookFrom)) {
                 sql.append(" AND ").append(trackingColumn).append(" >= ?");
-                parameters.add(tracking.get().minus(lookback));
+                parameters.add(lookFrom);
             } else if (shape.hasId() && id.isPresent()) {
                 sql.append(" AND (").append(trackingColumn).append(" > ? OR (").append(trackingColumn)
                         .append(" = ? AND ").append(idColumn).append(" > ?))");
@@ -146,7 +171,11 @@ final class ReadPlan {
         if (shape.hasId()) {
             sql.append(", ").append(idColumn);
         }
-        return new Poll(sql.toString(), parameters);
+        return new Poll(sql.toString(), parameters, keysFrom);
+    }
+
+    private static TrackedValue later(TrackedValue a, TrackedValue b) {
+        return a.isBefore(b) ? b : a;
     }
 
     /** The column's position in the result, 1-based; 0 if absent. A quoted name matches exactly. */

@@ -104,6 +104,15 @@ record TrackedValue(TrackedValue.Kind kind, String text) {
         };
     }
 
+    /** Whether this point in time is before another of the same kind; only for {@link Kind#isTime()} kinds. */
+    boolean isBefore(TrackedValue other) {
+        return switch (kind) {
+            case INSTANT -> Instant.parse(text).isBefore(Instant.parse(other.text));
+            case LOCAL -> LocalDateTime.parse(text).isBefore(LocalDateTime.parse(other.text));
+            default -> throw new IllegalStateException("not a point in time: " + kind);
+        };
+    }
+
     /** The time {@code settle} before now, as a value of this kind. */
     static TrackedValue settledBound(Kind kind, Instant now, Duration settle, ZoneId zone) {
         Instant bound = now.minus(settle);
