@@ -192,10 +192,12 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
     /** Stops listening and drops every connection without a close frame. */
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing a listening socket does not fail in practice
+        synchronized (peers) { // no handshake completes between this and the drops (see Peer#serve)
+            try {
+                server.close();
+            } catch (IOException e) {
+                // closing a listening socket does not fail in practice
+            }
         }
         peers.forEach(Peer::drop);
     }
@@ -244,9 +246,16 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
                 if (!handshake(in)) {
                     return;
                 }
-                open = true;
-                connections.incrementAndGet();
-                connected.add(this);
+                // A client whose handshake was still on its way when close() ran is dropped, not counted: after
+                // close() returns the server takes no new connection.
+                synchronized (peers) {
+                    if (server.isClosed() || gone.getCount() == 0) {
+                        return;
+                    }
+                    open = true;
+                    connections.incrementAndGet();
+                    connected.add(this);
+                }
                 readFrames(in);
             } catch (IOException e) {
                 // the client went away or the test dropped the connection
