@@ -57,7 +57,7 @@ final class JulLineFormat extends Formatter {
     }
 
     /** slf4j-simple's per-logger levels (etc/system.properties) apply to JUL loggers of the same name too. */
-    private static void applySlf4jLevels() {
+    static void applySlf4jLevels() {
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith(LEVEL_PREFIX)) {
                 Level level = julLevel(System.getProperty(key).strip());
