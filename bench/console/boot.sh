@@ -9,7 +9,7 @@ rounds="${1:-7}"
 src="$(cd "$(dirname "$0")/../.." && pwd)/runtime/target/cybexp-input"
 work="$(mktemp -d /tmp/cybexp-console-boot.XXXXXX)"
 trap 'for v in with without; do "$work/$v/bin/cybexp-input" stop >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+. "$(dirname "$0")/../web-port.sh" # free_port, use_free_web_port
 for variant in with without; do
   cp -r "$src" "$work/$variant"
   if [ "$variant" = without ]; then
@@ -17,8 +17,7 @@ for variant in with without; do
       org.apache.felix.inventory-*.jar prometheus-metrics-*.jar jsr305-*.jar encoder-*.jar \
       org.apache.felix.http.wrappers-*.jar org.osgi.service.log-*.jar)
   fi
-  printf 'org.apache.felix.http.host = 127.0.0.1\norg.osgi.service.http.port = %s\n' "$(free_port)" \
-    > "$work/$variant/etc/org.apache.felix.http.cfg"
+  use_free_web_port "$work/$variant" >/dev/null
 done
 for i in $(seq 1 "$rounds"); do
   for variant in with without; do

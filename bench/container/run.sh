@@ -8,6 +8,7 @@
 # feed URL on a closed loopback port, so nothing leaves the machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/web-port.sh # use_free_web_port
 rounds="${1:-5}"
 dist=runtime/target/cybexp-input
 [ -x "$dist/bin/cybexp-input" ] || { echo "build first: mvn -B -q package -DskipTests" >&2; exit 1; }
@@ -16,6 +17,7 @@ home="$(mktemp -d /tmp/cybexp-bench-XXXXXX)"
 trap '"$home/bin/cybexp-input" stop --now >/dev/null 2>&1 || true; rm -rf "$home"' EXIT
 cp -r "$dist/." "$home/"
 rm -f "$home"/etc/cybexp.source.*.cfg
+use_free_web_port "$home" >/dev/null
 printf 'name = bench\norgid = bench\ntypetag = openphish-file-feed\nurl = http://127.0.0.1:9/feed.txt\n' \
   > "$home/etc/cybexp.source.openphish-bench.cfg"
 jar="$(ls "$home"/deploy/org.cybexp.input.source.openphish-*.jar)"

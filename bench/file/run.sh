@@ -5,6 +5,7 @@
 # Usage: bench/file/run.sh [MIB]      (default 256). Build first: mvn -B -q package -DskipTests. Not part of mvn verify.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+. "$root/bench/web-port.sh" # use_free_web_port
 mib="${1:-256}"
 work="$(mktemp -d /tmp/cybexp-bench-file.XXXXXX)"
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; "$work/dist/bin/cybexp-input" stop --now >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
@@ -43,7 +44,7 @@ java "$root/bench/file/RawSink.java" "$work/port" "$work/count" &
 echo $! > "$work/sink.pid"
 while [ ! -s "$work/port" ]; do sleep 0.1; done
 port=$(cat "$work/port")
-printf 'org.osgi.service.http.port = 0\norg.apache.felix.http.host = 127.0.0.1\n' > "$work/dist/etc/org.apache.felix.http.cfg"
+use_free_web_port "$work/dist" >/dev/null
 printf 'url = http://127.0.0.1:%s/api/v1.0/raw\ntoken = bench\n' "$port" > "$work/dist/etc/cybexp.api.cfg"
 printf 'name = bench\norgid = bench-org\ntypetag = bench-lines\npaths = %s\nlines_per_record = 500\nmin_interval = 0\n' \
     "$work/big.log" > "$work/dist/etc/cybexp.source.file-bench.cfg"

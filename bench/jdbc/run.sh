@@ -14,7 +14,7 @@ dist="${DIST:-$root/runtime/target/cybexp-input}"
 [ -x "$dist/bin/cybexp-input" ] || { echo "build the distribution first: mvn -B -q package -DskipTests" >&2; exit 1; }
 bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$root/bench/web-port.sh" # free_port, use_free_web_port
 now_ms() { date +%s%3N; }
 
 work="$(mktemp -d /tmp/cybexp-jdbc-bench-XXXXXX)"
@@ -91,7 +91,7 @@ for per in ${PER:-1 100}; do
   home="$(mktemp -d /tmp/cybexp-jdbc-home-XXXXXX)"
   cp -r "$dist/." "$home/"
   rm -f "$home"/etc/cybexp.source.*.cfg
-  printf 'org.apache.felix.http.host = 127.0.0.1\norg.osgi.service.http.port = %s\n' "$(free_port)" > "$home/etc/org.apache.felix.http.cfg"
+  use_free_web_port "$home" >/dev/null
   printf 'url = http://127.0.0.1:%s/api/v1.0/raw\ntoken = jdbc-bench-token\n' "$port" > "$home/etc/cybexp.api.cfg"
   printf 'name = bench\norgid = bench\ntypetag = indicators\nurl = jdbc:postgresql://127.0.0.1:%s/postgres\nuser = postgres\ntable = indicators\ntracking_column = reported\nid_column = id\nfetch_size = 1000\nrows_per_record = %s\nperiod = 3600\n' \
     "$pgport" "$per" > "$home/etc/cybexp.source.jdbc-bench.cfg"

@@ -8,6 +8,7 @@
 # Usage: bench/phishtank/e2e.sh [RECORDS]     (default 20,000). Needs nginx-light, wrk, bzip2. Not in mvn verify.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+. "$root/bench/web-port.sh" # use_free_web_port
 records="${1:-20000}"
 work="$root/bench/phishtank/target/e2e"
 module="$root/bundles/source-phishtank"
@@ -68,6 +69,7 @@ for dump in "$bz2" "$json"; do
   home="$(mktemp -d /tmp/cybexp-e2e-XXXXXX)"
   cp -r "$dist/." "$home/"
   rm -f "$home"/etc/cybexp.source.*.cfg
+  use_free_web_port "$home" >/dev/null
   printf 'url = http://127.0.0.1:%s/api/v1.0/raw\ntoken = e2e-bench-token\n' "$port" > "$home/etc/cybexp.api.cfg"
   printf 'name = e2e\norgid = bench\nurl = file://%s\nperiod = 3600\n' "$dump" > "$home/etc/cybexp.source.phishtank-e2e.cfg"
   before="$(posted)"

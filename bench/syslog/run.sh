@@ -15,7 +15,7 @@ dist="$root/runtime/target/cybexp-input"
 [ -x "$dist/bin/cybexp-input" ] || { echo "build the distribution first: mvn -B -q package -DskipTests" >&2; exit 1; }
 work="$(mktemp -d /tmp/cybexp-syslog-bench-XXXXXX)"
 home="$work/home"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$root/bench/web-port.sh" # free_port, use_free_web_port
 now_ms() { date +%s%3N; }
 raw_pid=""; rsyslog_pid=""
 cleanup() {
@@ -32,7 +32,7 @@ for _ in $(seq 50); do [ -s "$work/raw.port" ] && break; sleep 0.1; done
 cp -r "$dist" "$home"
 rm -f "$home"/etc/cybexp.source.*.cfg
 tcp_port="$(free_port)"; udp_port="$(free_port)"
-printf 'org.apache.felix.http.host = 127.0.0.1\norg.osgi.service.http.port = %s\n' "$(free_port)" > "$home/etc/org.apache.felix.http.cfg"
+use_free_web_port "$home" >/dev/null
 printf 'url = http://127.0.0.1:%s/api/v1.0/raw\ntoken = bench-token\n' "$(cat "$work/raw.port")" > "$home/etc/cybexp.api.cfg"
 printf 'orgid = bench\nprotocol = tcp\nport = %s\nmessages_per_record = 1000\n' "$tcp_port" > "$home/etc/cybexp.source.syslog-benchtcp.cfg"
 printf 'orgid = bench\nprotocol = udp\nport = %s\nmessages_per_record = 1000\n' "$udp_port" > "$home/etc/cybexp.source.syslog-benchudp.cfg"

@@ -43,12 +43,13 @@ final class Foreground {
         if (!Boolean.getBoolean(LOG_REDIRECTED)) {
             logToFile(home, shell);
         }
-        JulLineFormat.install();
         System.setProperty("cybexp.home", home.root().toString());
         System.setProperty("gosh.home", home.root().toString()); // the shell reads etc/gosh_profile there
         System.setProperty("cybexp.gosh.args", shell ? "" : "--nointeractive"); // config.properties uses it
         System.setProperty("felix.config.properties", home.etc().resolve("config.properties").toUri().toString());
         System.setProperty("felix.system.properties", home.etc().resolve("system.properties").toUri().toString());
+        org.apache.felix.main.Main.loadSystemProperties(); // before JUL: its per-logger levels are read there
+        JulLineFormat.install();
         org.apache.felix.main.Main.main(new String[0]);
         return Cli.OK;
     }

@@ -4,6 +4,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -16,6 +19,10 @@ import java.util.logging.Logger;
  * {@code 2026-12-01T17:07:18.708Z [thread] INFO ShortName - message}, instead of JUL's two-line default.
  */
 final class JulLineFormat extends Formatter {
+
+    private static final String LEVEL_PREFIX = "org.slf4j.simpleLogger.log.";
+    /** JUL holds its loggers weakly: a level set on one that is collected would be lost. */
+    private static final List<Logger> CONFIGURED = new CopyOnWriteArrayList<>();
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
 
@@ -46,6 +53,33 @@ final class JulLineFormat extends Formatter {
         };
         handler.setLevel(Level.INFO);
         root.addHandler(handler);
+        applySlf4jLevels();
+    }
+
+    /** slf4j-simple's per-logger levels (etc/system.properties) apply to JUL loggers of the same name too. */
+    static void applySlf4jLevels() {
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith(LEVEL_PREFIX)) {
+                Level level = julLevel(System.getProperty(key).strip());
+                if (level != null) {
+                    Logger logger = Logger.getLogger(key.substring(LEVEL_PREFIX.length()));
+                    logger.setLevel(level);
+                    CONFIGURED.add(logger);
+                }
+            }
+        }
+    }
+
+    private static Level julLevel(String slf4j) {
+        return switch (slf4j.toLowerCase(Locale.ROOT)) {
+            case "trace" -> Level.FINEST;
+            case "debug" -> Level.FINE;
+            case "info" -> Level.INFO;
+            case "warn" -> Level.WARNING;
+            case "error" -> Level.SEVERE;
+            case "off" -> Level.OFF;
+            default -> null;
+        };
     }
 
     @Override

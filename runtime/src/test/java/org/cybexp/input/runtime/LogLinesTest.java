@@ -55,4 +55,19 @@ class LogLinesTest {
         assertFalse(main.test("2026 [cybexp-input-mainly] INFO CybexSourceFetcher - fetched 3"));
         assertFalse(main.test("2026 [FelixStartLevel] INFO PluginManagerImpl - input 'other' started"));
     }
+
+    @Test
+    void slf4jSimpleLevelsInSystemPropertiesApplyToJulLoggersToo() {
+        String key = "org.slf4j.simpleLogger.log.org.cybexp.test.loglines";
+        System.setProperty(key, "warn");
+        try {
+            JulLineFormat.applySlf4jLevels();
+            java.util.logging.Logger child = java.util.logging.Logger.getLogger("org.cybexp.test.loglines.Activator");
+            assertFalse(child.isLoggable(Level.INFO), "INFO is off below a logger set to warn");
+            assertTrue(child.isLoggable(Level.WARNING));
+            assertTrue(java.util.logging.Logger.getLogger("org.cybexp.test.other").isLoggable(Level.INFO));
+        } finally {
+            System.clearProperty(key);
+        }
+    }
 }

@@ -3,6 +3,7 @@ package org.cybexp.input.control;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,8 @@ final class SunMiscSignals implements SignalBinding {
 
     private static final Logger LOG = LoggerFactory.getLogger(SunMiscSignals.class);
 
+    private static final Set<String> STOP_OR_HANGUP = Set.of("HUP", "INT", "TERM");
+
     private final List<Map.Entry<Signal, SignalHandler>> previous = new ArrayList<>();
 
     /** @param actions signal name (e.g. {@code TERM}) to what it does; names the JVM reserves are skipped */
@@ -27,6 +30,10 @@ final class SunMiscSignals implements SignalBinding {
                 Signal signal = new Signal(name);
                 SignalHandler old = Signal.handle(signal, s -> action.run());
                 previous.add(Map.entry(signal, old));
+                if (old == SignalHandler.SIG_IGN && STOP_OR_HANGUP.contains(name)) {
+                    // the JVM leaves a HUP/INT/TERM that was ignored at launch ignored: no handler runs
+                    LOG.warn("SIG{} was ignored when this JVM started (e.g. under nohup): it stays ignored", name);
+                }
             } catch (IllegalArgumentException reserved) {
                 // e.g. with -Xrs, or a signal the VM uses itself
                 LOG.warn("Cannot handle SIG{} in this JVM: {}", name, reserved.getMessage());

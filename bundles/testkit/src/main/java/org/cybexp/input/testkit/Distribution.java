@@ -29,6 +29,7 @@ import java.util.stream.Stream;
  *     // poll api.posts() with a deadline, check dist.cli("status", "--json")
  * }
  * }</pre>
+ * Each copy's web server listens on its own free loopback port ({@link #httpPort()}), never the shared 8181.
  * Closing it stops a daemon still running (forcibly as a last resort) and deletes both folders.
  *
  * @since 1.1
@@ -39,14 +40,16 @@ public final class Distribution implements AutoCloseable {
 
     private final Path home;
     private final Path elsewhere;
+    private final int httpPort;
 
     /** The outcome of one command. */
     public record Result(int code, String out, String err) {
     }
 
-    private Distribution(Path home, Path elsewhere) {
+    private Distribution(Path home, Path elsewhere, int httpPort) {
         this.home = home;
         this.elsewhere = elsewhere;
+        this.httpPort = httpPort;
     }
 
     /** Copies the distribution named by the system property {@code cybexp.dist} into a new temporary home. */
@@ -61,7 +64,8 @@ public final class Distribution implements AutoCloseable {
         }
         Path home = Files.createTempDirectory(prefix);
         copyTree(distribution, home);
-        return new Distribution(home, Files.createTempDirectory(prefix + "-cwd"));
+        int httpPort = WebServerPort.useFree(home);
+        return new Distribution(home, Files.createTempDirectory(prefix + "-cwd"), httpPort);
     }
 
     /** Drops a plugin jar into {@code deploy/} (a running container installs it within about two seconds). */
@@ -85,6 +89,16 @@ public final class Distribution implements AutoCloseable {
     /** The distribution's home folder ({@code bin/}, {@code etc/}, {@code deploy/}, {@code data/}). */
     public Path home() {
         return home;
+    }
+
+    /**
+     * The free loopback port this copy's web server (upload, web console, {@code /metrics}) listens on, from the
+     * {@code etc/org.apache.felix.http.cfg} the copy was given.
+     *
+     * @since 1.3
+     */
+    public int httpPort() {
+        return httpPort;
     }
 
     /** A working folder unrelated to the home, where commands run. */

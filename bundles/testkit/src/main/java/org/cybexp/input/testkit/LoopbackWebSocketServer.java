@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ServerSocketFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A websocket server (RFC 6455) on 127.0.0.1 and a free port, for tests of websocket inputs: it plays the relay
@@ -80,10 +82,14 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
     public static final int PONG = 0xA;
 
     /** RFC 6455 section 1.3: the GUID appended to the client's key for {@code Sec-WebSocket-Accept}. */
+    /** How long a connection whose TLS handshake failed waits for the client to close it. */
+    private static final Duration LINGER = Duration.ofSeconds(30);
+
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private final ServerSocket server;
     private final String scheme;
+    private final TlsLayer tls;
     private final BlockingQueue<Peer> connected = new LinkedBlockingQueue<>();
     private final List<Peer> peers = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -93,9 +99,10 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
     private volatile int rejectStatus;
     private volatile Map<String, String> rejectHeaders = Map.of();
 
-    private LoopbackWebSocketServer(ServerSocketFactory factory, String scheme) throws IOException {
+    private LoopbackWebSocketServer(ServerSocketFactory factory, String scheme, TlsLayer tls) throws IOException {
         this.server = factory.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.scheme = scheme;
+        this.tls = tls;
         Thread acceptor = new Thread(this::accept, "testkit-ws-accept-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -103,7 +110,7 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
 
     /** Starts a plain {@code ws://} server on 127.0.0.1 and a free port. */
     public static LoopbackWebSocketServer start() throws IOException {
-        return new LoopbackWebSocketServer(ServerSocketFactory.getDefault(), "ws");
+        return new LoopbackWebSocketServer(ServerSocketFactory.getDefault(), "ws", null);
     }
 
     /**
@@ -111,7 +118,28 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
      * server socket factory (e.g. {@code SSLContext.getServerSocketFactory()} with a test key store).
      */
     public static LoopbackWebSocketServer startTls(SSLServerSocketFactory tls) throws IOException {
-        return new LoopbackWebSocketServer(tls, "wss");
+        return new LoopbackWebSocketServer(tls, "wss", null);
+    }
+
+    /**
+     * Starts a {@code wss://} server on 127.0.0.1 and a free port, presenting the certificate of the given TLS
+     * context, and requiring a client certificate it trusts if asked to. When the TLS handshake fails (the
+     * client refuses the certificate, or has none the server wants), the server keeps the TCP connection until
+     * the client closes it: so the client always meets its TLS error, never a connection the server closed first.
+     *
+     * @since 1.3
+     */
+    public static LoopbackWebSocketServer startTls(SSLContext tls, boolean needClientAuth) throws IOException {
+        return new LoopbackWebSocketServer(ServerSocketFactory.getDefault(), "wss", new TlsLayer(tls, needClientAuth));
+    }
+
+    /** TLS over an accepted TCP socket, which the TLS layer does not close (autoClose false). */
+    private record TlsLayer(SSLContext context, boolean needClientAuth) {
+        SSLSocket over(Socket tcp) throws IOException {
+            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(tcp, null, false); // server mode
+            socket.setNeedClientAuth(needClientAuth);
+            return socket;
+        }
     }
 
     /** The URI of a path (and optional query) on this server, e.g. {@code uri("/events")}. */
@@ -192,10 +220,12 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
     /** Stops listening and drops every connection without a close frame. */
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing a listening socket does not fail in practice
+        synchronized (peers) { // no handshake completes between this and the drops (see Peer#serve)
+            try {
+                server.close();
+            } catch (IOException e) {
+                // closing a listening socket does not fail in practice
+            }
         }
         peers.forEach(Peer::drop);
     }
@@ -204,7 +234,7 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
-                Peer peer = new Peer(socket);
+                Peer peer = new Peer(socket, tls == null ? socket : tls.over(socket));
                 peers.add(peer);
                 if (server.isClosed()) {
                     peer.drop(); // accepted as close() ran: it may have missed this one
@@ -222,6 +252,7 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
     /** One client connection, from the server's side. Thread-safe: frames are written whole, one at a time. */
     public final class Peer {
 
+        private final Socket tcp;
         private final Socket socket;
         private final Object writeLock = new Object();
         private final List<String> pings = new CopyOnWriteArrayList<>();
@@ -234,24 +265,54 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
         private volatile String path;
         private volatile Map<String, String> headers = Map.of();
 
-        private Peer(Socket socket) {
+        private Peer(Socket tcp, Socket socket) {
+            this.tcp = tcp;
             this.socket = socket;
         }
 
         private void serve() {
             try {
+                if (socket instanceof SSLSocket secure && !handshakeTls(secure)) {
+                    return;
+                }
                 InputStream in = socket.getInputStream();
                 if (!handshake(in)) {
                     return;
                 }
-                open = true;
-                connections.incrementAndGet();
-                connected.add(this);
+                // A client whose handshake was still on its way when close() ran is dropped, not counted: after
+                // close() returns the server takes no new connection.
+                synchronized (peers) {
+                    if (server.isClosed() || gone.getCount() == 0) {
+                        return;
+                    }
+                    open = true;
+                    connections.incrementAndGet();
+                    connected.add(this);
+                }
                 readFrames(in);
             } catch (IOException e) {
                 // the client went away or the test dropped the connection
             } finally {
                 drop();
+            }
+        }
+
+        /** A failed TLS handshake leaves the TCP connection to the client to close (at most {@code LINGER}). */
+        private boolean handshakeTls(SSLSocket secure) {
+            try {
+                secure.startHandshake();
+                return true;
+            } catch (IOException refused) {
+                try {
+                    tcp.setSoTimeout((int) LINGER.toMillis());
+                    InputStream in = tcp.getInputStream();
+                    while (in.read() >= 0) {
+                        // the rest of what the client sends before it closes
+                    }
+                } catch (IOException closedOrSilent) {
+                    // the client closed, reset, or stayed silent for LINGER
+                }
+                return false;
             }
         }
 
@@ -428,12 +489,17 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
         /** Drops the TCP connection without a close frame, as a crashed relay or a cut cable does. */
         public void drop() {
             open = false;
+            closeQuietly(socket);
+            closeQuietly(tcp); // the TLS layer does not close it
+            gone.countDown();
+        }
+
+        private static void closeQuietly(Socket s) {
             try {
-                socket.close();
+                s.close();
             } catch (IOException e) {
                 // already closed
             }
-            gone.countDown();
         }
 
         /** Whether the connection is open: handshake completed, neither closed nor dropped yet. */

@@ -260,4 +260,24 @@ class LoopbackWebSocketServerTest {
         }
         assertEquals(closedWith, server.connections(), "a closed server takes no new client");
     }
+
+    @Test
+    void aFailedTlsHandshakeLeavesTheConnectionForTheClientToClose() throws Exception {
+        javax.net.ssl.SSLContext noCertificate = javax.net.ssl.SSLContext.getInstance("TLS");
+        noCertificate.init(null, null, null); // every handshake fails on the server's side
+        LoopbackWebSocketServer tls = LoopbackWebSocketServer.startTls(noCertificate, false);
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), tls.port())) {
+            client.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            client.setSoTimeout(500);
+            // whatever alert the server sends, it does not close the connection first: the read times out
+            assertThrows(java.net.SocketTimeoutException.class, () -> {
+                while (client.getInputStream().read() >= 0) {
+                    // the server's alert, if any
+                }
+            });
+            assertEquals(0, tls.connections());
+        } finally {
+            tls.close();
+        }
+    }
 }

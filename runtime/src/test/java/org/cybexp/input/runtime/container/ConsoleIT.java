@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,9 +77,7 @@ class ConsoleIT {
         raw = new RawReceiver(API_TOKEN);
         raw.refuse(post -> "refused".equals(post.fields().get("name")));
         Path etc = dist.home().resolve("etc");
-        port = freePort();
-        Files.writeString(etc.resolve("org.apache.felix.http.cfg"),
-                "org.apache.felix.http.host = 127.0.0.1\norg.osgi.service.http.port = " + port + "\n");
+        port = dist.httpPort();
         Files.writeString(etc.resolve("cybexp.api.cfg"), "url = " + raw.url() + "\ntoken = " + API_TOKEN + "\n");
         Files.writeString(etc.resolve("cybexp.metrics.cfg"), "token = " + METRICS_TOKEN + "\n");
         Files.writeString(etc.resolve("cybexp.source.misp_api-misp_api.cfg"), "name = misp_api\nenabled = false\n"
@@ -367,11 +364,5 @@ class ConsoleIT {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

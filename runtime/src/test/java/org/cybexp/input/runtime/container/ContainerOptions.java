@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 import org.cybexp.input.testkit.LoopbackRawApi;
+import org.cybexp.input.testkit.WebServerPort;
 import org.ops4j.pax.exam.Option;
 
 /**
@@ -51,6 +52,9 @@ final class ContainerOptions {
         options.add(frameworkProperty("org.osgi.framework.bootdelegation").value("sun.*,com.sun.net.httpserver"));
         options.add(frameworkProperty("felix.fileinstall.poll").value("250"));
         options.add(frameworkProperty("cybexp.home").value(home.toString()));
+        // The web server on a loopback port of its own (Felix HTTP's defaults are 8080 on every interface).
+        options.add(frameworkProperty(WebServerPort.HOST_PROPERTY).value("127.0.0.1"));
+        options.add(frameworkProperty(WebServerPort.PORT_PROPERTY).value(String.valueOf(WebServerPort.free())));
         options.add(frameworkProperty("cybexp.data").value(home.resolve("data").toString()));
         options.add(frameworkProperty("felix.fileinstall.dir").value(home.resolve("etc") + ","
                 + home.resolve("deploy")));

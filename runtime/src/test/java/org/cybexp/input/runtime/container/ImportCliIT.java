@@ -44,8 +44,6 @@ class ImportCliIT {
     @BeforeEach
     void distributionAndOriginals() throws Exception {
         dist = Distribution.copyOfBuilt("cybexp-import-it");
-        dist.configure("org.apache.felix.http.cfg", "org.apache.felix.http.host = 127.0.0.1\n"
-                + "org.osgi.service.http.port = " + MispLookupCrashIT.freePort() + "\n");
         // the shipped OpenPhish input would fetch from the internet
         Files.delete(dist.home().resolve("etc/cybexp.source.openphish-main.cfg"));
         raw = new RawReceiver(TOKEN);

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -66,10 +64,6 @@ class JdbcSourceCrashIT {
     void distribution() throws Exception {
         raw = new RawReceiver(TOKEN);
         dist = Distribution.copyOfBuilt("cybexp-jdbc-crash-it");
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            dist.configure("org.apache.felix.http.cfg", "org.apache.felix.http.host = 127.0.0.1\n"
-                    + "org.osgi.service.http.port = " + free.getLocalPort() + "\n");
-        }
         dist.configure("cybexp.api.cfg", "url = " + raw.url() + "\ntoken = " + TOKEN + "\noutbox_max_mib = 1\n");
         dist.configure("cybexp.source.jdbc-tickets.cfg", "name = tickets\norgid = crash-org\ntypetag = tickets\n"
                 + "url = " + pg.url() + "\nuser = postgres\npassword = " + pg.password() + "\ntable = tickets\n"

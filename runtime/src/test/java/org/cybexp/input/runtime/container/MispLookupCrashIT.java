@@ -62,8 +62,6 @@ class MispLookupCrashIT {
         misp.start();
         raw = new RawReceiver(TOKEN);
         dist = Distribution.copyOfBuilt("cybexp-misp-lookup-crash-it");
-        dist.configure("org.apache.felix.http.cfg", "org.apache.felix.http.host = 127.0.0.1\n"
-                + "org.osgi.service.http.port = " + freePort() + "\n");
         dist.configure("cybexp.api.cfg", "url = " + raw.url() + "\ntoken = " + TOKEN + "\n");
         dist.configure("cybexp.source.misp_lookup-lookup.cfg", "name = lookup\norgid = crash-org\nurl = http://127.0.0.1:"
                 + misp.getAddress().getPort() + "\napi_key = " + KEY + "\ndirectory = data/misp-lookup\nmin_age = 0\n"
@@ -75,13 +73,6 @@ class MispLookupCrashIT {
             values.append("198.51.100.").append(i).append('\n');
         }
         Files.writeString(drop.resolve("iocs.txt"), values, StandardCharsets.UTF_8);
-    }
-
-    /** A port free now, for the daemon's web server (never the shared default 8181). */
-    static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @AfterEach

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import java.util.regex.Pattern;
 
 import org.cybexp.input.testkit.Distribution;
 import org.cybexp.input.testkit.Distribution.Result;
+import org.cybexp.input.testkit.WebServerPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,19 +40,11 @@ class SyslogRelpCrashIT {
     private Path rsyslogDir;
     private Process rsyslog;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @BeforeEach
     void distributionAndRsyslog() throws Exception {
         raw = new RawReceiver(TOKEN);
         dist = Distribution.copyOfBuilt("cybexp-syslog-crash-it");
-        int relpPort = freePort(); // the same port after the restart: rsyslog reconnects to it
-        dist.configure("org.apache.felix.http.cfg", "org.apache.felix.http.host = 127.0.0.1\n"
-                + "org.osgi.service.http.port = " + freePort() + "\n");
+        int relpPort = WebServerPort.free(); // the same port after the restart: rsyslog reconnects to it
         dist.configure("cybexp.api.cfg", "url = " + raw.url() + "\ntoken = " + TOKEN + "\n");
         dist.configure("cybexp.source.syslog-relp.cfg", "orgid = crash-org\nprotocol = relp\nhost = 127.0.0.1\n"
                 + "port = " + relpPort + "\nmessages_per_record = 100\nrecord_seconds = 1\n");

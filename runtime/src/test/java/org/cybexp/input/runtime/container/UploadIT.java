@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,11 +50,7 @@ class UploadIT {
     void distributionWithAnUploadInput() throws Exception {
         raw = new RawReceiver(TOKEN);
         dist = Distribution.copyOfBuilt("cybexp-upload-it");
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        dist.configure("org.apache.felix.http.cfg", "org.apache.felix.http.host = 127.0.0.1\n"
-                + "org.osgi.service.http.port = " + port + "\n");
+        port = dist.httpPort();
         dist.configure("cybexp.api.cfg", "url = " + raw.url() + "\ntoken = " + TOKEN + "\n");
         dist.configure("cybexp.source.upload-desk.cfg", "orgid = desk-org\ntypetag = misp-api\n"
                 + "allowed_orgids = *\nallowed_typetags = *\nmax_bytes = 1000000\n"

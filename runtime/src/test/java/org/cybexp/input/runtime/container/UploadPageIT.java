@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,11 +45,7 @@ class UploadPageIT {
     void daemonAndBrowser() throws Exception {
         raw = new RawReceiver(TOKEN);
         dist = Distribution.copyOfBuilt("cybexp-upload-page-it");
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        dist.configure("org.apache.felix.http.cfg", "org.apache.felix.http.host = 127.0.0.1\n"
-                + "org.osgi.service.http.port = " + port + "\n");
+        port = dist.httpPort();
         dist.configure("cybexp.api.cfg", "url = " + raw.url() + "\ntoken = " + TOKEN + "\n");
         dist.configure("cybexp.source.upload-desk.cfg", "orgid = desk-org\ntypetag = misp-api\n"
                 + "allowed_orgids = *\nallowed_typetags = *\nmax_bytes = " + MAX_BYTES + "\n");

@@ -2,8 +2,6 @@ package org.cybexp.input.source.websocket;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -13,8 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -23,12 +19,12 @@ import javax.net.ssl.TrustManagerFactory;
  * file for {@code ca_file}; and a client's, as a PKCS#12 file for {@code client_cert}, which the mutual-TLS
  * server trusts and requires.
  *
- * @param serverSockets TLS server sockets presenting the server certificate
- * @param mutualServerSockets the same, requiring a client certificate: the client's
+ * @param server the TLS context presenting the server certificate
+ * @param mutual the same, trusting the client's certificate (a server started with it requires one)
  * @param caPem the server certificate, PEM
  * @param clientP12 the client's key and certificate, PKCS#12 with {@link #PASSWORD}
  */
-record TestTls(SSLServerSocketFactory serverSockets, SSLServerSocketFactory mutualServerSockets, Path caPem,
+record TestTls(SSLContext server, SSLContext mutual, Path caPem,
         Path clientP12) {
 
     static final String PASSWORD = "changeit-client-9";
@@ -57,8 +53,7 @@ record TestTls(SSLServerSocketFactory serverSockets, SSLServerSocketFactory mutu
         trust.init(clients);
         SSLContext mutual = SSLContext.getInstance("TLS");
         mutual.init(managers.getKeyManagers(), trust.getTrustManagers(), null);
-        return new TestTls(context.getServerSocketFactory(), new NeedingClientCertificates(
-                mutual.getServerSocketFactory()), pem, client);
+        return new TestTls(context, mutual, pem, client);
     }
 
     private static KeyStore load(Path p12) throws IOException, GeneralSecurityException {
@@ -77,50 +72,6 @@ record TestTls(SSLServerSocketFactory serverSockets, SSLServerSocketFactory mutu
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IOException("keytool failed: " + output);
-        }
-    }
-
-    /** Server sockets whose handshake fails for a client without a trusted certificate. */
-    private static final class NeedingClientCertificates extends SSLServerSocketFactory {
-        private final SSLServerSocketFactory factory;
-
-        NeedingClientCertificates(SSLServerSocketFactory factory) {
-            this.factory = factory;
-        }
-
-        private static ServerSocket needing(ServerSocket socket) {
-            ((SSLServerSocket) socket).setNeedClientAuth(true);
-            return socket;
-        }
-
-        @Override
-        public ServerSocket createServerSocket() throws IOException {
-            return needing(factory.createServerSocket());
-        }
-
-        @Override
-        public ServerSocket createServerSocket(int port) throws IOException {
-            return needing(factory.createServerSocket(port));
-        }
-
-        @Override
-        public ServerSocket createServerSocket(int port, int backlog) throws IOException {
-            return needing(factory.createServerSocket(port, backlog));
-        }
-
-        @Override
-        public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
-            return needing(factory.createServerSocket(port, backlog, address));
-        }
-
-        @Override
-        public String[] getDefaultCipherSuites() {
-            return factory.getDefaultCipherSuites();
-        }
-
-        @Override
-        public String[] getSupportedCipherSuites() {
-            return factory.getSupportedCipherSuites();
         }
     }
 }

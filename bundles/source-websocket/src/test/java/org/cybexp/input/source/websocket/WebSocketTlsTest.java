@@ -38,8 +38,8 @@ class WebSocketTlsTest {
     @BeforeAll
     static void startServer() throws Exception {
         tls = TestTls.create(dir);
-        server = LoopbackWebSocketServer.startTls(tls.serverSockets());
-        mutualServer = LoopbackWebSocketServer.startTls(tls.mutualServerSockets());
+        server = LoopbackWebSocketServer.startTls(tls.server(), false);
+        mutualServer = LoopbackWebSocketServer.startTls(tls.mutual(), true);
     }
 
     @AfterAll
