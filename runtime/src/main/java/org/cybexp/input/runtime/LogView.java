@@ -48,6 +48,12 @@ final class LogView {
             return Cli.ERROR;
         }
         out.flush();
+        if (!follow && !names.isEmpty() && reader.shown == 0) {
+            // like grep: nothing matched is worth an exit code, a misspelt name most of all
+            err.println("cybexp-input: no line of " + home.root().relativize(log) + " is about input '"
+                    + names.get(0) + "'; 'cybexp-input status' lists the inputs");
+            return Cli.ERROR;
+        }
         while (follow) {
             Thread.sleep(FOLLOW_POLL_MS); // polling a file for growth: there is no condition to wait on
             try {
@@ -73,6 +79,7 @@ final class LogView {
         private final Predicate<String> wanted;
         private Object fileKey;
         private long offset;
+        private long shown;
         private final StringBuilder partial = new StringBuilder();
 
         LineReader(Predicate<String> wanted) {
@@ -103,6 +110,7 @@ final class LogView {
                 partial.delete(0, end + 1);
                 if (wanted.test(line)) {
                     out.println(line);
+                    shown++;
                 }
             }
         }

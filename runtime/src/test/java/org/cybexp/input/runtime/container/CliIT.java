@@ -111,6 +111,9 @@ class CliIT {
         Result logs = cli("logs", "-n", "main");
         assertEquals(0, logs.code(), logs.toString());
         assertTrue(logs.out().contains("input 'main'") && !logs.out().contains("'misp_api'"), logs.out());
+        Result misspelt = cli("logs", "-n", "mian");
+        assertTrue(misspelt.code() == 1 && misspelt.err().contains("no line") && misspelt.out().isEmpty(),
+                "a name no line mentions is an error, not an empty success: " + misspelt);
         assertLogsFollowWhatIsAppended();
 
         Result stop = cli("stop", "-n", "main");

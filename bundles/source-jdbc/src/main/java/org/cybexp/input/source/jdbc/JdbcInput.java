@@ -1,5 +1,6 @@
 package org.cybexp.input.source.jdbc;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
@@ -194,6 +195,11 @@ final class JdbcInput implements SourceInput {
         }
         if (connection == null) {
             ctx.progress("connecting to " + secrets.shownUrl());
+            Optional<Path> missing = JdbcPlugin.missingSqliteFile(secrets.url());
+            if (missing.isPresent()) { // checked at each connect: the sensor may create its file later
+                throw new SourceException("the SQLite file " + missing.get() + " does not exist (the driver would "
+                        + "create an empty database there); check url");
+            }
             Driver driver = drivers.driverFor(secrets.url(), secrets.shownUrl());
             Connection opened = driver.connect(secrets.url(), secrets.properties());
             if (opened == null) {

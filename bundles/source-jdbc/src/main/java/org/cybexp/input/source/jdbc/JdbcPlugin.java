@@ -2,9 +2,12 @@ package org.cybexp.input.source.jdbc;
 
 import static org.cybexp.input.api.SourcePlugin.PID_PREFIX;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
@@ -169,7 +172,26 @@ public final class JdbcPlugin implements SourcePlugin {
         if (path.isEmpty() || path.startsWith("/") || path.startsWith(":") || path.startsWith("file:")) {
             return url; // absolute, :memory: or a file: URI
         }
-        return prefix + java.nio.file.Path.of(home).resolve(path);
+        return prefix + Path.of(home).resolve(path);
+    }
+
+    /**
+     * The file of a plain SQLite URL ({@code jdbc:sqlite:/path/x.db}) when it does not exist: the driver would
+     * create an empty database there and the input would read nothing, without a word, for ever.
+     */
+    static Optional<Path> missingSqliteFile(String url) {
+        String prefix = "jdbc:sqlite:";
+        if (!url.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return Optional.empty();
+        }
+        String path = url.substring(prefix.length());
+        int query = path.indexOf('?');
+        path = query < 0 ? path : path.substring(0, query);
+        if (path.isEmpty() || path.startsWith(":") || path.startsWith("file:")) {
+            return Optional.empty(); // :memory:, :resource: or a file: URI with its own mode
+        }
+        Path file = Path.of(path);
+        return Files.exists(file) ? Optional.empty() : Optional.of(file);
     }
 
     private static ReadPlan.Source source(Config typed) throws InvalidConfigException {

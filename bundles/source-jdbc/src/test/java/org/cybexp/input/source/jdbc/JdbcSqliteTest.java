@@ -1,13 +1,17 @@
 package org.cybexp.input.source.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 
+import org.cybexp.input.api.SourceException;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.testkit.InMemoryInputStore;
 import org.junit.jupiter.api.Test;
@@ -50,6 +54,20 @@ class JdbcSqliteTest {
         store.fetch(input);
         assertEquals(3, store.events().size());
         assertTrue(store.eventTexts().get(2).contains("192.0.2.1"));
+        input.close();
+    }
+
+    @Test
+    void aMissingSqliteFileIsAnErrorNotAnEmptyDatabase() throws Exception {
+        Path missing = folder.resolve("typo.db");
+        InMemoryInputStore store = InMemoryInputStore.builder(new JdbcPlugin()).property("typetag", "sensor-events")
+                .property("url", "jdbc:sqlite:" + missing).property("table", "events")
+                .property("tracking_column", "id").property("tracking_unique", "true").build();
+        SourceInput input = store.open();
+        SourceException refused = assertThrows(SourceException.class, () -> store.fetch(input));
+        assertTrue(refused.getMessage().contains(missing + " does not exist"), refused.getMessage());
+        assertFalse(Files.exists(missing), "no empty database is created where the user meant another file");
+        assertTrue(store.events().isEmpty());
         input.close();
     }
 }
