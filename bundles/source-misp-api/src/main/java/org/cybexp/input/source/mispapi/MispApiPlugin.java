@@ -1,7 +1,6 @@
 package org.cybexp.input.source.mispapi;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +14,7 @@ import org.cybexp.input.api.Secret;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.SourcePlugin;
 import org.cybexp.input.source.misp.MispEventStream;
+import org.cybexp.input.source.misp.MispServer;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -110,7 +110,7 @@ public final class MispApiPlugin implements SourcePlugin {
             throw new InvalidConfigException("url", "is required");
         }
         URI endpoint = restSearchUri(typed.url());
-        Secret key = apiKey(Secret.of(typed.api__key()), config.enabled());
+        Secret key = MispServer.apiKey(Secret.of(typed.api__key()), config.enabled());
         // limit's bounds (1..MAX_LIMIT) are the metatype's, enforced by the container before open
         Lookback lookback = Lookback.parse(typed.initial__lookback());
         RestSearchQuery query = new RestSearchQuery(typed.limit(), publishedFilter(typed.published()),
@@ -129,47 +129,7 @@ public final class MispApiPlugin implements SourcePlugin {
     }
 
     static URI restSearchUri(String text) throws InvalidConfigException {
-        URI base;
-        try {
-            base = new URI(text.strip());
-        } catch (URISyntaxException e) {
-            throw new InvalidConfigException("url", "is not a valid URL (" + e.getReason() + ")");
-        }
-        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new InvalidConfigException("url", "must be an http or https URL");
-        }
-        if (base.getHost() == null) {
-            throw new InvalidConfigException("url", "has no host");
-        }
-        if (base.getRawUserInfo() != null) {
-            throw new InvalidConfigException("url", "must not hold credentials; give the key in api_key");
-        }
-        if (base.getRawQuery() != null || base.getRawFragment() != null) {
-            throw new InvalidConfigException("url", "must be the server's base URL, without ? or #");
-        }
-        String path = base.getRawPath() == null ? "" : base.getRawPath();
-        while (path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
-        if (path.endsWith("/events/restSearch")) {
-            path = path.substring(0, path.length() - "/events/restSearch".length());
-        }
-        return URI.create(scheme + "://" + base.getRawAuthority() + path + "/events/restSearch");
-    }
-
-    /**
-     * The key, required only for an enabled input so that a shipped, disabled example configuration can leave
-     * it empty. A key with whitespace inside would be sent as a broken header: refused without repeating it.
-     */
-    private static Secret apiKey(Secret key, boolean enabled) throws InvalidConfigException {
-        if (key.isEmpty() && enabled) {
-            throw new InvalidConfigException("api_key", "is required");
-        }
-        if (key.reveal().chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            throw new InvalidConfigException("api_key", "must be one word without spaces or line breaks");
-        }
-        return key;
+        return MispServer.endpoint(text, "/events/restSearch");
     }
 
     private static void refuseClientCertificate(InputConfig config) throws InvalidConfigException {

@@ -1,10 +1,8 @@
 package org.cybexp.input.source.misplookup;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 
 import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
@@ -12,6 +10,7 @@ import org.cybexp.input.api.Secret;
 import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.api.SourcePlugin;
 import org.cybexp.input.source.misp.DirectoryRule;
+import org.cybexp.input.source.misp.MispServer;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -146,7 +145,7 @@ public final class MispLookupPlugin implements SourcePlugin {
             throw new InvalidConfigException("directory", "is required");
         }
         Path directory = DirectoryRule.resolve(typed.directory(), home);
-        Secret key = apiKey(Secret.of(typed.api__key() == null ? "" : typed.api__key()), config.enabled());
+        Secret key = MispServer.apiKey(Secret.of(typed.api__key() == null ? "" : typed.api__key()), config.enabled());
         if (typed.csv__column().isBlank()) {
             throw new InvalidConfigException("csv_column", "must name a column or give its number");
         }
@@ -161,44 +160,6 @@ public final class MispLookupPlugin implements SourcePlugin {
 
     /** {@code <base>/attributes/restSearch}; a URL already ending in a restSearch path keeps its base. */
     static URI endpoint(String text) throws InvalidConfigException {
-        URI base;
-        try {
-            base = new URI(text.strip());
-        } catch (URISyntaxException e) {
-            throw new InvalidConfigException("url", "is not a valid URL (" + e.getReason() + ")");
-        }
-        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new InvalidConfigException("url", "must be an http or https URL");
-        }
-        if (base.getHost() == null) {
-            throw new InvalidConfigException("url", "has no host");
-        }
-        if (base.getRawUserInfo() != null) {
-            throw new InvalidConfigException("url", "must not hold credentials; give the key in api_key");
-        }
-        if (base.getRawQuery() != null || base.getRawFragment() != null) {
-            throw new InvalidConfigException("url", "must be the server's base URL, without ? or #");
-        }
-        String path = base.getRawPath() == null ? "" : base.getRawPath();
-        while (path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
-        for (String known : new String[] {ENDPOINT, "/events/restSearch"}) {
-            if (path.endsWith(known)) {
-                path = path.substring(0, path.length() - known.length());
-            }
-        }
-        return URI.create(scheme + "://" + base.getRawAuthority() + path + ENDPOINT);
-    }
-
-    private static Secret apiKey(Secret key, boolean enabled) throws InvalidConfigException {
-        if (key.isEmpty() && enabled) {
-            throw new InvalidConfigException("api_key", "is required");
-        }
-        if (key.reveal().chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            throw new InvalidConfigException("api_key", "must be one word without spaces or line breaks");
-        }
-        return key;
+        return MispServer.endpoint(text, ENDPOINT);
     }
 }
