@@ -64,7 +64,7 @@ public final class StatusTable {
         rows.add(new String[] {"last success", time(s.lastSuccess()) + " (" + ago(s.lastSuccess(), now) + ")"});
         rows.add(new String[] {"next run", time(s.nextRun())});
         rows.add(new String[] {"last error", s.lastError() == null ? "-"
-            : ago(s.lastErrorAt(), now) + ": " + oneLine(s.lastError())});
+            : (s.lastErrorAt() == null ? "" : ago(s.lastErrorAt(), now) + ": ") + oneLine(s.lastError())});
         rows.add(new String[] {"delivery error", s.deliveryError() == null ? "-" : oneLine(s.deliveryError())});
         rows.add(new String[] {"config error", s.configError() == null ? "-" : oneLine(s.configError())});
         if (s.refused() > 0) {

@@ -93,6 +93,11 @@ class StatusTableTest {
         assertTrue(detail.contains("last error:     1m ago: boom"), detail);
         assertTrue(detail.contains("fetched:        50 (4 duplicates, 2 malformed)"), detail);
         assertFalse(detail.contains("  refused:"), detail);
+
+        InputStatus undated = status("main", InputState.WAITING, "", "url: must be an http URL", null, null, null,
+                DeliveryState.IDLE, null, null);
+        assertTrue(StatusTable.detail(undated, NOW).contains("last error:     url: must be an http URL"),
+                "an error without a time has no 'never:' before it");
     }
 
     @Test
