@@ -8,8 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
 
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -23,6 +22,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.Timeout;
 
 import org.cybexp.input.delivery.store.StoredEvent;
@@ -41,7 +41,7 @@ public final class ApiSink implements Sink {
     private final CloseableHttpClient client;
     private final PoolingHttpClientConnectionManager pool;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper();
+    private final JsonFactory json = new JsonFactory();
     private final FormBody form = new FormBody();
 
     private ApiSink(ApiEndpoint endpoint, CloseableHttpClient client, PoolingHttpClientConnectionManager pool,
@@ -56,6 +56,8 @@ public final class ApiSink implements Sink {
     public static ApiSink create(ApiEndpoint endpoint, Clock clock) throws IOException, GeneralSecurityException {
         Timeout timeout = Timeout.ofMilliseconds(endpoint.timeout().toMillis());
         var pool = PoolingHttpClientConnectionManagerBuilder.create()
+                // lax: leasing and releasing without one lock for the whole pool (the window's posts contend)
+                .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
                 .setMaxConnTotal(endpoint.maxConnections())
                 .setMaxConnPerRoute(endpoint.maxConnections())
                 .setTlsSocketStrategy(TlsStrategies.of(endpoint.verifyTls(), endpoint.caFile()))
@@ -119,13 +121,9 @@ public final class ApiSink implements Sink {
 
     /** The API's {@code message}, or the body's first 500 characters when it is not such JSON. */
     private String message(byte[] body) {
-        try {
-            JsonNode message = json.readTree(body).path("message");
-            if (message.isTextual()) {
-                return message.asText();
-            }
-        } catch (IOException | RuntimeException e) {
-            // not JSON: fall back to the text
+        String message = AnswerMessage.of(json, body);
+        if (message != null) {
+            return message;
         }
         String text = new String(body, StandardCharsets.UTF_8).strip();
         return text.length() > MESSAGE_LIMIT ? text.substring(0, MESSAGE_LIMIT) : text;
