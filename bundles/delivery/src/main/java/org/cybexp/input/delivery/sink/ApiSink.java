@@ -73,6 +73,8 @@ public final class ApiSink implements Sink {
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableContentCompression() // the API's answers are a line of JSON: no gzip to negotiate
+                .disableAuthCaching() // a bearer token in a header: no HTTP authentication schemes to cache
+                .disableConnectionState()
                 .setUserAgent("cybexp-input")
                 .build();
         return new ApiSink(endpoint, client, pool, clock);
