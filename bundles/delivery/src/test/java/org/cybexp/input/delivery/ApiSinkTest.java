@@ -1,5 +1,6 @@
 package org.cybexp.input.delivery;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,8 +13,14 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.cybexp.input.api.Secret;
 import org.cybexp.input.delivery.sink.ApiEndpoint;
@@ -81,6 +88,33 @@ class ApiSinkTest {
             String type = post.part("file").contentType(); // one header line: the break did not start a header
             assertTrue(type.startsWith("application/json") && !type.contains("\n") && !type.contains("\r"), type);
             assertEquals("Bearer " + TOKEN, post.authorization());
+        }
+    }
+
+    @Test
+    void aPoolResizedAtRuntimeCarriesThatManyPostsAtOnce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (LoopbackRawApi raw = new LoopbackRawApi(TOKEN); ApiSink sink = ApiSink.create(new ApiEndpoint(
+                URI.create(raw.url()), Secret.of(TOKEN), Duration.ofSeconds(10), 1, true, null), Clock.systemUTC())) {
+            assertEquals(201, sink.deliver(EVENT).status()); // the pool of the route exists, with one connection
+            raw.holdAnswersUntil(release);
+            sink.connections(4); // as the delivery service does when inputs come (max_connections 0)
+            ExecutorService posts = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<SinkAnswer>> answers = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    answers.add(posts.submit(() -> sink.deliver(EVENT)));
+                }
+                // all four reach the API while none is answered: four connections, not the one it began with
+                await().atMost(Duration.ofSeconds(5)).until(() -> raw.requests().size() == 5);
+                release.countDown();
+                for (Future<SinkAnswer> answer : answers) {
+                    assertEquals(201, answer.get(10, TimeUnit.SECONDS).status());
+                }
+            } finally {
+                release.countDown();
+                posts.shutdownNow();
+            }
         }
     }
 

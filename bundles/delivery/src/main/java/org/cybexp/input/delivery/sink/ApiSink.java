@@ -22,7 +22,6 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.Timeout;
 
 import org.cybexp.input.delivery.store.StoredEvent;
@@ -56,8 +55,6 @@ public final class ApiSink implements Sink {
     public static ApiSink create(ApiEndpoint endpoint, Clock clock) throws IOException, GeneralSecurityException {
         Timeout timeout = Timeout.ofMilliseconds(endpoint.timeout().toMillis());
         var pool = PoolingHttpClientConnectionManagerBuilder.create()
-                // lax: leasing and releasing without one lock for the whole pool (the window's posts contend)
-                .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
                 .setMaxConnTotal(endpoint.maxConnections())
                 .setMaxConnPerRoute(endpoint.maxConnections())
                 .setTlsSocketStrategy(TlsStrategies.of(endpoint.verifyTls(), endpoint.caFile()))
