@@ -18,15 +18,17 @@ mkdir -p "$work"
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath)
 cp="$module/target/classes:$module/target/test-classes:$(cat "$module/target/bench.classpath")"
 for dep in api core httpclient testkit; do cp="$cp:$root/bundles/$dep/target/classes"; done
-run() { java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.data="$work/data" -cp "$cp" \
+run() { java -Xmx512m ${JAVA_OPTS_EXTRA:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.data="$work/data" -cp "$cp" \
     org.cybexp.input.delivery.DrainBenchmark "$@"; }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 echo
 echo "| sink delay | inputs | max_in_flight | records | drained | limit: inputs x max_in_flight / delay | ratio |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
-run delay:20 "$inputs"
-run delay:100 "$inputs"
+if [ -z "${NGINX_ONLY:-}" ]; then   # NGINX_ONLY=1: the nginx rows only
+  run delay:20 "$inputs"
+  run delay:100 "$inputs"
+fi
 
 # nginx answering 201 at once, on a free loopback port, one worker, keep-alive without a request limit
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -56,32 +58,35 @@ trap 'kill "$nginx_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 url="http://127.0.0.1:$port/api/v1.0/raw"
 
-# wrk posts the same multipart form as the ApiSink (four text parts and a 512-byte file part)
-cat > "$work/post.lua" <<'LUA'
-local b = "benchboundary7f3a"
-local function part(name, value)
-  return "--" .. b .. "\r\nContent-Disposition: form-data; name=\"" .. name .. "\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" .. value .. "\r\n"
-end
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. b
-wrk.headers["Authorization"] = "Bearer drain-bench-token"
-wrk.body = part("name", "bench-0") .. part("orgid", "org1") .. part("typetag", "phishtank") .. part("timezone", "UTC")
-  .. "--" .. b .. "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: application/json\r\n\r\n"
-  .. string.rep("x", 512) .. "\r\n--" .. b .. "--\r\n"
-LUA
-wrk_rate() { wrk -t"$1" -c"$2" -d5s -s "$work/post.lua" "$url" | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
-wrk1="$(wrk_rate 1 1)"
-wrk8="$(wrk_rate 2 8)"
+# wrk sends the very request the ApiSink sends (caught once from the real ApiSink: same headers, same
+# multipart body); wrk's GET of the same url (no body) is printed beside it, as before
+java -cp "$cp" org.cybexp.input.delivery.CaptureRequest "$work/request.headers" "$work/request.body" \
+    drain-bench-token
+{
+  echo 'local f = assert(io.open("'"$work"'/request.body", "rb")); wrk.body = f:read("*a"); f:close()'
+  echo 'wrk.method = "POST"'
+  while IFS= read -r line; do
+    name="${line%%:*}"; value="${line#*: }"
+    printf 'wrk.headers["%s"] = "%s"\n' "$name" "${value//\"/\\\"}"
+  done < "$work/request.headers"
+} > "$work/post.lua"
+wrk_rate() { wrk -t"$1" -c"$2" -d5s "${@:3}" "$url" | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
+get8="$(wrk_rate 2 8)"
+wrk1="$(wrk_rate 1 1 -s "$work/post.lua")"
+wrk8="$(wrk_rate 2 8 -s "$work/post.lua")"
 echo
-echo "nginx on $url: wrk $wrk1/s on 1 connection, $wrk8/s on 8 (before the drains)"
+echo "nginx on $url: wrk POST of the same request $wrk1/s on 1 connection, $wrk8/s on 8; wrk GET $get8/s on 8" \
+    "(before the drains; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 drains="$(run "$url" "$inputs" "$nginx_records" | tee /dev/stderr)"
-wrk8after="$(wrk_rate 2 8)"
-echo "wrk on 8 connections after the drains: $wrk8after/s"
+wrk8after="$(wrk_rate 2 8 -s "$work/post.lua")"
+get8after="$(wrk_rate 2 8)"
+echo "wrk on 8 connections after the drains: POST $wrk8after/s, GET $get8after/s" \
+    "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
-echo "| sink | inputs | max_in_flight | records | drained | wrk, 1 connection | wrk, 8 connections | drained / wrk 8 |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-echo "$drains" | awk -v w1="$wrk1" -v w8="$wrk8" -v w8b="$wrk8after" '
-  /^drain/ { split($2, i, "="); split($3, m, "="); split($4, r, "="); split($5, d, "=");
-             w = (w8 + w8b) / 2;
-             printf "| nginx, 201 at once | %s | %s | %s | %s/s | %s/s | %s/s, %s/s after | %.2f |\n",
-                    i[2], m[2], r[2], d[2], w1, w8, w8b, d[2] / w }'
+echo "| sink | inputs | max_in_flight | records | drained | JVM CPU per record | wrk POST same request, 1 conn. | wrk POST, 8 conn. (before, after) | drained / wrk POST 8 | wrk GET, 8 conn. (before, after) | drained / wrk GET 8 |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "$drains" | awk -v w1="$wrk1" -v w8="$wrk8" -v w8b="$wrk8after" -v g8="$get8" -v g8b="$get8after" '
+  /^drain/ { split($2, i, "="); split($3, m, "="); split($4, r, "="); split($5, d, "="); split($6, c, "=");
+             w = (w8 + w8b) / 2; g = (g8 + g8b) / 2;
+             printf "| nginx, 201 at once | %s | %s | %s | %s/s | %s µs | %s/s | %s/s, %s/s | %.2f | %s/s, %s/s | %.2f |\n",
+                    i[2], m[2], r[2], d[2], c[2], w1, w8, w8b, d[2] / w, g8, g8b, d[2] / g }'

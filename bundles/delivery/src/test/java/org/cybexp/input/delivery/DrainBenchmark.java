@@ -33,6 +33,9 @@ public final class DrainBenchmark {
     private static final int BODY_BYTES = 512;
     private static final String TOKEN = "drain-bench-token";
 
+    /** The CPU time the JVM used during the latest drain (all its threads), from the service's start. */
+    private static long lastDrainCpuNanos;
+
     private DrainBenchmark() {
     }
 
@@ -63,10 +66,17 @@ public final class DrainBenchmark {
             for (int inputs : inputCounts) {
                 int perInput = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
                 double rate = drain(scratch, sink, inputs, perInput, window);
-                System.out.printf(Locale.ROOT, "drain inputs=%d max_in_flight=%d records=%d rate=%.0f%n", inputs,
-                        window, inputs * perInput, rate);
+                double cpuMicros = lastDrainCpuNanos / 1e3 / (inputs * (double) perInput);
+                System.out.printf(Locale.ROOT, "drain inputs=%d max_in_flight=%d records=%d rate=%.0f "
+                        + "cpu_us_per_record=%.1f%n", inputs, window, inputs * perInput, rate, cpuMicros);
             }
         }
+    }
+
+    /** The CPU time this JVM used so far, all threads (the drain's, its GC's and JIT's). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Drains a few outboxes first, unmeasured, so the JIT has compiled the path (a running daemon's is warm). */
@@ -87,6 +97,7 @@ public final class DrainBenchmark {
         }
         SinkSettings settings = new SinkSettings(url, TOKEN, Duration.ofSeconds(30), 0, true, "", window);
         long start = System.nanoTime();
+        long cpuStart = cpuNanos();
         DeliveryService service = new DeliveryService(data, settings, DeliveryTiming.standard(),
                 new SecretResolver(name -> null));
         long total = (long) inputs * perInput;
@@ -94,7 +105,9 @@ public final class DrainBenchmark {
             while (names.stream().mapToLong(n -> service.stats(n).delivered()).sum() < total) {
                 Thread.sleep(2); // a benchmark's wait: the last acknowledgement ends the measured span
             }
-            return total / ((System.nanoTime() - start) / 1e9);
+            double rate = total / ((System.nanoTime() - start) / 1e9);
+            lastDrainCpuNanos = cpuNanos() - cpuStart;
+            return rate;
         } finally {
             service.deactivate();
             deleteTree(data);

@@ -8,28 +8,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
 
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.entity.mime.HttpMultipartMode;
-import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.utils.DateUtils;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 
-import org.cybexp.input.delivery.store.EventHeader;
 import org.cybexp.input.delivery.store.StoredEvent;
 
 /**
@@ -41,13 +35,13 @@ public final class ApiSink implements Sink {
 
     private static final int MESSAGE_LIMIT = 500;
     private static final int BODY_LIMIT = 64 * 1024;
-    private static final ContentType TEXT = ContentType.TEXT_PLAIN.withCharset(StandardCharsets.UTF_8);
 
     private final ApiEndpoint endpoint;
     private final CloseableHttpClient client;
     private final PoolingHttpClientConnectionManager pool;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper();
+    private final JsonFactory json = new JsonFactory();
+    private final FormBody form = new FormBody();
 
     private ApiSink(ApiEndpoint endpoint, CloseableHttpClient client, PoolingHttpClientConnectionManager pool,
             Clock clock) {
@@ -75,6 +69,9 @@ public final class ApiSink implements Sink {
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
+                .disableContentCompression() // the API's answers are a line of JSON: no gzip to negotiate
+                .disableAuthCaching() // a bearer token in a header: no HTTP authentication schemes to cache
+                .disableConnectionState()
                 .setUserAgent("cybexp-input")
                 .build();
         return new ApiSink(endpoint, client, pool, clock);
@@ -94,34 +91,13 @@ public final class ApiSink implements Sink {
     public SinkAnswer deliver(StoredEvent event) throws IOException {
         HttpPost post = new HttpPost(endpoint.url());
         post.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + endpoint.token().reveal());
-        post.setEntity(form(event));
+        post.setEntity(form.entity(event.header(), event.body()));
         try {
             return client.execute(post, this::answer);
         } catch (IOException | RuntimeException e) {
             // a closed pool throws IllegalStateException: transient too. A fresh exception, so that no cause
             // chain of the client's can carry the token.
             throw new IOException(endpoint.token().mask(e.getClass().getSimpleName() + ": " + e.getMessage()));
-        }
-    }
-
-    private static HttpEntity form(StoredEvent event) {
-        EventHeader header = event.header();
-        return MultipartEntityBuilder.create()
-                .setMode(HttpMultipartMode.LEGACY)
-                .setCharset(StandardCharsets.UTF_8)
-                .addTextBody("name", header.name(), TEXT)
-                .addTextBody("orgid", header.orgid(), TEXT)
-                .addTextBody("typetag", header.typetag(), TEXT)
-                .addTextBody("timezone", header.timezone(), TEXT)
-                .addBinaryBody("file", event.body(), mediaType(header.mediaType()), "file")
-                .build();
-    }
-
-    private static ContentType mediaType(String mediaType) {
-        try {
-            return ContentType.parse(mediaType);
-        } catch (RuntimeException e) {
-            return ContentType.APPLICATION_OCTET_STREAM;
         }
     }
 
@@ -144,13 +120,9 @@ public final class ApiSink implements Sink {
 
     /** The API's {@code message}, or the body's first 500 characters when it is not such JSON. */
     private String message(byte[] body) {
-        try {
-            JsonNode message = json.readTree(body).path("message");
-            if (message.isTextual()) {
-                return message.asText();
-            }
-        } catch (IOException | RuntimeException e) {
-            // not JSON: fall back to the text
+        String message = AnswerMessage.of(json, body);
+        if (message != null) {
+            return message;
         }
         String text = new String(body, StandardCharsets.UTF_8).strip();
         return text.length() > MESSAGE_LIMIT ? text.substring(0, MESSAGE_LIMIT) : text;
