@@ -1,9 +1,12 @@
 package org.cybexp.input.delivery;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -60,7 +63,7 @@ final class DeadLetters {
     /** Stores the event and the reason, both fsync'd, before the caller removes it from the outbox. */
     Path add(StoredEvent event, int status, String message, Instant at) throws IOException {
         Path dir = root.resolve(InputFolder.of(event.header().name()));
-        DurableFiles.write(dir.resolve(event.seqText() + ".evt"), format.encode(event.record()));
+        writeEvent(event, dir.resolve(event.seqText() + ".evt"));
         Map<String, Object> reason = new LinkedHashMap<>();
         reason.put("status", status);
         reason.put("message", message);
@@ -69,6 +72,28 @@ final class DeadLetters {
         reason.put("typetag", event.header().typetag());
         DurableFiles.write(dir.resolve(event.seqText() + ".json"), json.writeValueAsBytes(reason));
         return dir;
+    }
+
+    /** The outbox file as it was; a blob body is copied by streaming, never loaded. */
+    private void writeEvent(StoredEvent event, Path target) throws IOException {
+        if (!event.record().inFile()) {
+            DurableFiles.write(target, format.encode(event.record()));
+            return;
+        }
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try {
+            try (FileOutputStream file = new FileOutputStream(tmp.toFile());
+                    OutputStream out = new BufferedOutputStream(file, 64 * 1024)) {
+                format.write(event.record(), out);
+                out.flush();
+                file.getFD().sync();
+            }
+            DurableFiles.publish(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        DurableFiles.syncDirectory(target.getParent());
     }
 
     /** The entry an id names, if its reason file exists; ids with a shorter sequence number are accepted. */

@@ -113,7 +113,7 @@ public final class ApiSink implements Sink {
                 .addTextBody("orgid", header.orgid(), TEXT)
                 .addTextBody("typetag", header.typetag(), TEXT)
                 .addTextBody("timezone", header.timezone(), TEXT)
-                .addBinaryBody("file", event.body(), mediaType(header.mediaType()), "file")
+                .addPart("file", BodyPart.of(event, mediaType(header.mediaType())))
                 .build();
     }
 
