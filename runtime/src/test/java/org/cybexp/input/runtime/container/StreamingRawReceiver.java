@@ -9,8 +9,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -74,8 +76,8 @@ final class StreamingRawReceiver implements AutoCloseable {
                 answer(exchange, 400, "{\"message\":\"no boundary\"}");
                 return;
             }
-            long contentLength = Long.parseLong(String.valueOf(exchange.getRequestHeaders()
-                    .getFirstOrDefault("Content-Length", "-1")));
+            long contentLength = Long.parseLong(Objects.requireNonNullElse(exchange.getRequestHeaders()
+                    .getFirst("Content-Length"), "-1"));
             Received file = read(exchange.getRequestBody(), ("\r\n--" + m.group(1))
                     .getBytes(StandardCharsets.US_ASCII), contentLength);
             if (file == null) {
@@ -111,7 +113,7 @@ final class StreamingRawReceiver implements AutoCloseable {
         byte[] pending = new byte[hold + chunk.length];
         int filled = sofar.length - bodyStart;
         if (filled > pending.length) {
-            pending = java.util.Arrays.copyOf(pending, filled + chunk.length);
+            pending = Arrays.copyOf(pending, filled + chunk.length);
         }
         System.arraycopy(sofar, bodyStart, pending, 0, filled);
         while (true) {
