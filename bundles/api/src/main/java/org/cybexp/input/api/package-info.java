@@ -16,9 +16,12 @@
  *
  * <p>1.3 adds {@link org.cybexp.input.api.FetchContext#statusDetail(String, Object)}: structured status
  * (per-file offsets, drop counts) beside the one-line {@code progress}.
+ *
+ * <p>1.4 adds file-backed event bodies, {@link org.cybexp.input.api.Event#ofFile}: the container moves the file
+ * into its outbox and posts it as a stream, so a body need not fit in memory.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.cybexp.input.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,7 @@
 package org.cybexp.input.delivery;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -124,9 +125,17 @@ final class DeadLetterService implements DeadLetterStore {
             EventRecord record = letters.read(entries.get(i));
             batch.add(entries.get(i));
             records.add(record);
-            bytes += record.body().length;
+            bytes += record.header().length();
             if (i == entries.size() - 1 || records.size() >= BATCH_EVENTS || bytes >= BATCH_BYTES) {
-                loop.outbox().append(records);
+                try {
+                    loop.outbox().append(records);
+                } finally {
+                    for (EventRecord each : records) {
+                        if (each.inFile()) {
+                            Files.deleteIfExists(each.file()); // the outbox took it, or the append failed
+                        }
+                    }
+                }
                 for (DeadLetters.Entry stored : batch) {
                     letters.delete(stored);
                     done.add(stored.id());

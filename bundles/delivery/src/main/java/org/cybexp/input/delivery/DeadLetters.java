@@ -1,17 +1,23 @@
 package org.cybexp.input.delivery;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +49,8 @@ final class DeadLetters {
     private static final Pattern ID = Pattern.compile("([A-Za-z0-9_%-][A-Za-z0-9_.%-]*)/(\\d{1,20})");
     private static final String REASON = ".json";
     private static final String EVENT = ".evt";
+    /** A dead letter bigger than this is replayed from a file, never loaded. */
+    static final long LARGE = 8L * 1024 * 1024;
 
     /** Where one dead letter's two files are. */
     record Entry(String id, Path reason, Path event) {
@@ -60,7 +68,7 @@ final class DeadLetters {
     /** Stores the event and the reason, both fsync'd, before the caller removes it from the outbox. */
     Path add(StoredEvent event, int status, String message, Instant at) throws IOException {
         Path dir = root.resolve(InputFolder.of(event.header().name()));
-        DurableFiles.write(dir.resolve(event.seqText() + ".evt"), format.encode(event.record()));
+        writeEvent(event, dir.resolve(event.seqText() + ".evt"));
         Map<String, Object> reason = new LinkedHashMap<>();
         reason.put("status", status);
         reason.put("message", message);
@@ -69,6 +77,28 @@ final class DeadLetters {
         reason.put("typetag", event.header().typetag());
         DurableFiles.write(dir.resolve(event.seqText() + ".json"), json.writeValueAsBytes(reason));
         return dir;
+    }
+
+    /** The outbox file as it was; a blob body is copied by streaming, never loaded. */
+    private void writeEvent(StoredEvent event, Path target) throws IOException {
+        if (!event.record().inFile()) {
+            DurableFiles.write(target, format.encode(event.record()));
+            return;
+        }
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try {
+            try (FileOutputStream file = new FileOutputStream(tmp.toFile());
+                    OutputStream out = new BufferedOutputStream(file, 64 * 1024)) {
+                format.write(event.record(), out);
+                out.flush();
+                file.getFD().sync();
+            }
+            DurableFiles.publish(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        DurableFiles.syncDirectory(target.getParent());
     }
 
     /** The entry an id names, if its reason file exists; ids with a shorter sequence number are accepted. */
@@ -158,9 +188,15 @@ final class DeadLetters {
         }
     }
 
-    /** The whole event, checked against its header's length and SHA-256. */
+    /**
+     * The whole event, checked against its header's length and SHA-256. A large one's body is copied by streaming
+     * into a file beside it ({@code .<seq>.body.tmp}), which the outbox takes as a blob when it is replayed.
+     */
     EventRecord read(Entry entry) throws IOException {
         try {
+            if (Files.size(entry.event()) > LARGE) {
+                return readLarge(entry);
+            }
             return format.decode(Files.readAllBytes(entry.event()));
         } catch (NoSuchFileException e) {
             throw new IOException("dead letter " + entry.id() + ": its event file " + entry.event().getFileName()
@@ -169,6 +205,42 @@ final class DeadLetters {
             throw new IOException("dead letter " + entry.id() + " is damaged (" + e.getMessage() + "); it stays in "
                     + entry.event().getParent(), e);
         }
+    }
+
+    private EventRecord readLarge(Entry entry) throws IOException {
+        EventHeader header = header(entry).orElseThrow(() -> new EventFile.CorruptEventException("unreadable header"));
+        Path body = entry.event().resolveSibling("." + entry.event().getFileName() + ".body.tmp");
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        long length = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(entry.event()));
+                FileOutputStream file = new FileOutputStream(body.toFile());
+                OutputStream out = new BufferedOutputStream(file, 64 * 1024)) {
+            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+                // the header line, read above
+            }
+            byte[] chunk = new byte[64 * 1024];
+            for (int n; (n = in.read(chunk)) >= 0;) {
+                digest.update(chunk, 0, n);
+                out.write(chunk, 0, n);
+                length += n;
+            }
+            out.flush();
+            file.getFD().sync();
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(body);
+            throw e;
+        }
+        if (length != header.length() || !HexFormat.of().formatHex(digest.digest()).equals(header.sha256())) {
+            Files.deleteIfExists(body);
+            throw new EventFile.CorruptEventException(length != header.length()
+                    ? "length " + length + " instead of " + header.length() : "sha-256 mismatch");
+        }
+        return new EventRecord(header, new byte[0], body);
     }
 
     /** Deletes a dead letter: the reason first, so a crash in between leaves only an ignored event file. */

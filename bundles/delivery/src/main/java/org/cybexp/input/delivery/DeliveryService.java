@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,10 +131,13 @@ public final class DeliveryService implements EventStore {
         List<EventRecord> records = new ArrayList<>(events.size());
         for (Event event : events) {
             // an event's own fields (an upload's org and typetag) were checked by the core against the input's
-            records.add(EventRecord.of(event.name().orElse(input.name()),
-                    event.orgid().orElse(Objects.toString(input.orgid(), "")),
-                    event.typetag().orElse(Objects.toString(input.typetag(), "")),
-                    event.timezone().map(zone -> zone.getId()).orElse(timezone), event.mediaType(), event.body()));
+            String name = event.name().orElse(input.name());
+            String orgid = event.orgid().orElse(Objects.toString(input.orgid(), ""));
+            String typetag = event.typetag().orElse(Objects.toString(input.typetag(), ""));
+            String zone = event.timezone().map(ZoneId::getId).orElse(timezone);
+            records.add(event.file().isPresent()
+                    ? EventRecord.ofFile(name, orgid, typetag, zone, event.mediaType(), event.file().get())
+                    : EventRecord.of(name, orgid, typetag, zone, event.mediaType(), event.body()));
         }
         DeliveryLoop loop = loopOf(input.name());
         loop.outbox().append(records, commit);

@@ -114,6 +114,29 @@ class DeadLetterServiceTest {
     }
 
     @Test
+    void aLargeFileBodyIsShownByItsHeadAndReplayedThroughABlob() throws Exception {
+        api.thenAnswer(400, "400-unknown-part.json");
+        DeliveryService service = start(api.url());
+        byte[] body = new byte[(int) DeadLetters.LARGE + 4096];
+        new java.util.Random(3).nextBytes(body);
+        service.append(input(INPUT), List.of(Event.ofFile(Files.write(data.resolve("big.part"), body),
+                "application/octet-stream")), null);
+        await().until(() -> service.stats(INPUT).deadLettered() == 1);
+        DeadLetterStore store = service.deadLetterStore();
+        String id = store.list(List.of()).get(0).id();
+        assertEquals(body.length, store.list(List.of()).get(0).size());
+
+        DeadLetterContent content = store.show(id, 64);
+        assertArrayEquals(Arrays.copyOf(body, 64), content.bodyStart());
+        assertTrue(content.truncated());
+
+        store.replay(List.of(id));
+        await().until(() -> service.stats(INPUT).delivered() == 1);
+        assertArrayEquals(body, api.requests().get(api.requests().size() - 1).part("file").body());
+        assertEquals(List.of(), files(data.resolve("deadletter").resolve(FOLDER)), "no file left behind");
+    }
+
+    @Test
     void unknownOrMalformedIdsAreAClearErrorAndNothingIsDone() throws Exception {
         DeliveryService service = twoRefusedOfThree();
         DeadLetterStore store = service.deadLetterStore();

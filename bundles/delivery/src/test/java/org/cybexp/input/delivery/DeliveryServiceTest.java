@@ -101,6 +101,52 @@ class DeliveryServiceTest {
     }
 
     @Test
+    void aFileBodyIsMovedIntoTheOutboxAndPostedAsTheFilePartThenItsBlobIsDeleted() throws IOException {
+        DeliveryService service = start(api.url());
+        byte[] body = new byte[5 * 1024 * 1024 + 17];
+        new java.util.Random(7).nextBytes(body);
+        Path file = Files.write(data.resolve("upload.part"), body);
+
+        service.append(input(INPUT), List.of(Event.ofFile(file, "application/octet-stream").withName("big.bin")),
+                null);
+
+        assertFalse(Files.exists(file), "the outbox took the file");
+        await().until(() -> service.stats(INPUT).delivered() == 1);
+        LoopbackRawApi.Post request = api.requests().get(0);
+        assertEquals(List.of("name", "orgid", "typetag", "timezone", "file"), request.partNames());
+        assertEquals("big.bin", request.part("name").text());
+        assertEquals("file", request.part("file").filename());
+        assertArrayEquals(body, request.part("file").body());
+        assertEquals(0, waiting(INPUT));
+        try (Stream<Path> left = Files.walk(data.resolve("outbox"))) {
+            assertEquals(List.of(), left.filter(p -> p.toString().endsWith(".blob")).toList(), "blob deleted");
+        }
+    }
+
+    @Test
+    void aRefusedFileBodyIsKeptWholeInTheDeadLettersAndTheArchiveCopiesOne() throws IOException {
+        api.thenAnswer(400, "400-unknown-part.json");
+        DeliveryService service = start(api.url());
+        byte[] body = "refused file body\n".repeat(10_000).getBytes(StandardCharsets.UTF_8);
+
+        service.append(input(INPUT), List.of(Event.ofFile(Files.write(data.resolve("a.part"), body), "text/plain")),
+                null);
+
+        await().until(() -> service.stats(INPUT).deadLettered() == 1);
+        Path event = single(data.resolve("deadletter/UNR%20Cowrie%20Honeypot"), ".evt");
+        String kept = Files.readString(event);
+        assertTrue(kept.endsWith("\n" + new String(body, StandardCharsets.UTF_8)), "header line, then the body");
+        stop(service);
+
+        DeliveryService archive = start("");
+        archive.append(input(INPUT), List.of(Event.ofFile(Files.write(data.resolve("b.part"), body), "text/plain")),
+                null);
+        await().until(() -> archive.stats(INPUT).delivered() == 1);
+        assertArrayEquals(body, Files.readAllBytes(single(data.resolve("archive/UNR%20Cowrie%20Honeypot/2024-05-06"),
+                ".txt")));
+    }
+
+    @Test
     void refusedEventGoesToTheDeadLettersWithTheApiMessageAndTheNextIsDelivered() throws IOException {
         api.thenAnswer(400, "400-unknown-part.json");
         DeliveryService service = start(api.url());

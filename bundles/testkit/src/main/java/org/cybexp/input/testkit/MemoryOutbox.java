@@ -1,6 +1,8 @@
 package org.cybexp.input.testkit;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +29,34 @@ final class MemoryOutbox implements EventStore {
         if (failWrites) {
             throw new IOException("writes fail (InMemoryInputStore.failWrites)");
         }
-        events.addAll(batch);
+        for (Event event : batch) {
+            events.add(taken(event));
+        }
         if (commit != null) {
             lastCommit = commit.clone();
         }
         notifyAll();
+    }
+
+    /**
+     * A file-backed event taken as the outbox takes it: the file leaves the plugin (here it is read into memory,
+     * test bodies being small, and deleted), so a plugin that deletes it after storing is seen to work.
+     */
+    private static Event taken(Event event) throws IOException {
+        if (event.file().isEmpty()) {
+            return event;
+        }
+        Path file = event.file().get();
+        Event copy = Event.of(Files.readAllBytes(file), event.mediaType());
+        if (!event.dedupKeys().isEmpty()) {
+            copy = copy.withDedupKeys(event.dedupKeys());
+        }
+        copy = event.name().map(copy::withName).orElse(copy);
+        copy = event.orgid().map(copy::withOrgid).orElse(copy);
+        copy = event.typetag().map(copy::withTypetag).orElse(copy);
+        copy = event.timezone().map(copy::withTimezone).orElse(copy);
+        Files.delete(file);
+        return copy;
     }
 
     @Override

@@ -91,7 +91,7 @@ public final class ApiSink implements Sink {
     public SinkAnswer deliver(StoredEvent event) throws IOException {
         HttpPost post = new HttpPost(endpoint.url());
         post.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + endpoint.token().reveal());
-        post.setEntity(form.entity(event.header(), event.body()));
+        post.setEntity(form.entity(event));
         try {
             return client.execute(post, this::answer);
         } catch (IOException | RuntimeException e) {

@@ -39,7 +39,7 @@ public final class ArchiveSink implements Sink {
         Path day = root.resolve(InputFolder.of(header.name())).resolve(now.atOffset(ZoneOffset.UTC).toLocalDate().toString());
         String stem = event.seqText();
         // the body first: a meta file always describes a complete body
-        DurableFiles.write(day.resolve(stem + "." + extension(header.mediaType())), event.body());
+        BodyPart.write(event, day.resolve(stem + "." + extension(header.mediaType())));
         DurableFiles.write(day.resolve(stem + ".meta.json"), json.writeValueAsBytes(meta(header, now)));
         return new SinkAnswer(201, "stored in " + day, null);
     }

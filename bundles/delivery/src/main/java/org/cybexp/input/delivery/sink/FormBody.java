@@ -15,6 +15,8 @@ import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.http.message.BasicNameValuePair;
 
 import org.cybexp.input.delivery.store.EventHeader;
+import org.cybexp.input.delivery.store.EventRecord;
+import org.cybexp.input.delivery.store.StoredEvent;
 
 /**
  * The multipart/form-data body of one post, written straight from bytes: the text parts {@code name},
@@ -31,10 +33,16 @@ final class FormBody {
             .withParameters(new BasicNameValuePair("boundary", boundary));
     private final byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
 
-    /** The entity of one post: repeatable, its length known (no chunked encoding). */
-    AbstractHttpEntity entity(EventHeader header, byte[] body) {
-        byte[] head = head(header);
-        return new Entity(contentType, head, body, tail);
+    /**
+     * The entity of one post: repeatable, its length known (no chunked encoding). A body kept in a blob file is
+     * streamed from it, never loaded.
+     */
+    AbstractHttpEntity entity(StoredEvent event) {
+        byte[] head = head(event.header());
+        if (event.record().inFile()) {
+            return new FileEntity(contentType, head, event.record(), tail);
+        }
+        return new Entity(contentType, head, event.body(), tail);
     }
 
     private byte[] head(EventHeader header) {
@@ -64,6 +72,57 @@ final class FormBody {
             // unparsable: as an octet stream
         }
         return ContentType.APPLICATION_OCTET_STREAM.getMimeType();
+    }
+
+    /** Head, the blob file's bytes and tail, streamed: a body of a GiB passes through a small buffer. */
+    private static final class FileEntity extends AbstractHttpEntity {
+
+        private final byte[] head;
+        private final EventRecord record;
+        private final byte[] tail;
+
+        FileEntity(ContentType contentType, byte[] head, EventRecord record, byte[] tail) {
+            super(contentType, null);
+            this.head = head;
+            this.record = record;
+            this.tail = tail;
+        }
+
+        @Override
+        public boolean isRepeatable() {
+            return true;
+        }
+
+        @Override
+        public long getContentLength() {
+            return (long) head.length + record.header().length() + tail.length;
+        }
+
+        @Override
+        public InputStream getContent() throws IOException {
+            return new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(head),
+                    record.openBody(), new ByteArrayInputStream(tail))));
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(head);
+            try (InputStream body = record.openBody()) {
+                body.transferTo(out);
+            }
+            out.write(tail);
+            out.flush();
+        }
+
+        @Override
+        public boolean isStreaming() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            // each write opens and closes the file itself
+        }
     }
 
     /** Head, body and tail written one after the other, without copying the body. */

@@ -1,7 +1,10 @@
 package org.cybexp.input.delivery.store;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,12 +18,79 @@ public final class EventFile {
 
     private final ObjectMapper json = new ObjectMapper();
 
-    /** The file's content: the header line and the body. */
+    /** The file's content: the header line and the body (empty for a file body: see {@link #write}). */
     public byte[][] encode(EventRecord record) throws IOException {
         byte[] header = json.writeValueAsBytes(record.header());
         byte[] line = Arrays.copyOf(header, header.length + 1);
         line[header.length] = '\n';
         return new byte[][] {line, record.body()};
+    }
+
+    /**
+     * The payload of an outbox record whose body is a blob: the header line and the blob's file name.
+     */
+    byte[] encodeReference(EventRecord record) throws IOException {
+        byte[] header = json.writeValueAsBytes(record.header());
+        byte[] name = record.file().getFileName().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] out = Arrays.copyOf(header, header.length + 1 + name.length);
+        out[header.length] = '\n';
+        System.arraycopy(name, 0, out, header.length + 1, name.length);
+        return out;
+    }
+
+    /** The header of a blob reference, unchecked (for counting). */
+    EventHeader referenceHeader(byte[] payload) throws CorruptEventException {
+        return header(payload, indexOf(payload, (byte) '\n'));
+    }
+
+    /**
+     * Parses a blob reference; the blob is in {@code blobs} and must have the header's length.
+     *
+     * @throws CorruptEventException if the header is unreadable, or the blob missing or of another length
+     */
+    EventRecord decodeReference(byte[] payload, Path blobs) throws CorruptEventException {
+        int newline = indexOf(payload, (byte) '\n');
+        EventHeader header = header(payload, newline);
+        String name = new String(payload, newline + 1, payload.length - newline - 1, StandardCharsets.UTF_8);
+        if (!name.matches("[0-9a-f-]{36}\\" + OutboxBlobs.SUFFIX)) {
+            throw new CorruptEventException("bad blob name");
+        }
+        EventRecord record = new EventRecord(header, new byte[0], blobs.resolve(name));
+        String damage = record.damage();
+        if (damage != null) {
+            throw new CorruptEventException(damage);
+        }
+        return record;
+    }
+
+    /**
+     * The content of an event file, with a file body copied by streaming: {@code out} gets the header line
+     * and the body.
+     */
+    public void write(EventRecord record, OutputStream out) throws IOException {
+        byte[][] parts = encode(record);
+        out.write(parts[0]);
+        try (InputStream body = record.openBody()) {
+            body.transferTo(out);
+        }
+    }
+
+    private EventHeader header(byte[] content, int newline) throws CorruptEventException {
+        if (newline < 0) {
+            throw new CorruptEventException("no header line");
+        }
+        EventHeader header;
+        try {
+            header = json.readValue(content, 0, newline, EventHeader.class);
+        } catch (JsonProcessingException e) {
+            throw new CorruptEventException("unreadable header: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new CorruptEventException("unreadable header");
+        }
+        if (header.sha256() == null || header.name() == null || header.mediaType() == null) {
+            throw new CorruptEventException("incomplete header");
+        }
+        return header;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.cybexp.input.delivery.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,10 +10,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -29,6 +32,10 @@ import org.cybexp.input.delivery.store.EventFile.CorruptEventException;
  * Delivery takes events oldest first, several at a time (a window of posts in flight); {@link #remove}
  * acknowledges any of them, in any order ({@link AckFile} keeps the out-of-order ones durably), and a segment
  * is deleted once every event in it is acknowledged.
+ *
+ * <p>An event whose body is a file ({@link EventRecord#inFile}) is not copied into a segment: the file is moved
+ * into {@code blobs/} ({@link OutboxBlobs}) and made durable first, then a record naming it is appended; the
+ * blob is deleted when its event is acknowledged, and blobs no waiting record names are deleted at opening.
  */
 public final class SegmentOutbox implements Outbox {
 
@@ -43,6 +50,7 @@ public final class SegmentOutbox implements Outbox {
     private final long segmentBytes;
     private final Consumer<String> report;
     private final EventFile format = new EventFile();
+    private final OutboxBlobs blobs;
     private final AckFile ack;
     private final GroupCommit commits;
     private final Object appendLock = new Object();
@@ -52,7 +60,9 @@ public final class SegmentOutbox implements Outbox {
     private SegmentFile readSegment;
     private long readOffset;
     /** Events {@link #next} handed out and not yet removed, by seq: their payload sizes. */
-    private final NavigableMap<Long, Integer> inFlight = new TreeMap<>();
+    private final NavigableMap<Long, Long> inFlight = new TreeMap<>();
+    /** The blobs of the events handed out, by seq: deleted when the event is acknowledged. */
+    private final Map<Long, Path> inFlightBlobs = new HashMap<>();
     /** The highest event seq the read cursor has passed (handed out, or found acknowledged). */
     private long passedSeq;
     /** Appends written but not yet durable and counted: a segment they are in is not given back. */
@@ -70,6 +80,7 @@ public final class SegmentOutbox implements Outbox {
     private SegmentOutbox(Path dir, long segmentBytes, Consumer<String> report, AckFile ack, GroupCommit commits,
             Deque<SegmentFile> segments) {
         this.dir = dir;
+        this.blobs = new OutboxBlobs(dir.resolve("blobs"));
         this.segmentBytes = segmentBytes;
         this.report = report;
         this.ack = ack;
@@ -121,6 +132,7 @@ public final class SegmentOutbox implements Outbox {
         long lastSeq = acked;
         passedSeq = acked;
         List<Path> files = segmentFiles();
+        Set<String> named = new HashSet<>();
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             SegmentFile segment = SegmentFile.open(file, Long.parseLong(file.getFileName().toString()
@@ -141,7 +153,10 @@ public final class SegmentOutbox implements Outbox {
                     lastSeq = Math.max(lastSeq, record.seq);
                     if (!ack.acked(record.seq)) {
                         depth++;
-                        bytes += record.payload.length;
+                        bytes += accounted(record);
+                        if (record.type == SegmentRecord.BLOB) {
+                            named.add(blobName(record));
+                        }
                         if (readSegment == null) {
                             readSegment = segment;
                             readOffset = offset;
@@ -156,6 +171,7 @@ public final class SegmentOutbox implements Outbox {
             readOffset = readSegment.durableEnd();
         }
         deleteDelivered();
+        blobs.keepOnly(named);
         return lastSeq;
     }
 
@@ -196,6 +212,41 @@ public final class SegmentOutbox implements Outbox {
         if (records.isEmpty() && commit == null) {
             return;
         }
+        List<EventRecord> adopted = adoptFiles(records);
+        try {
+            appendAdopted(adopted, commit);
+        } catch (IOException | RuntimeException e) {
+            for (int i = 0; i < records.size(); i++) {
+                if (records.get(i).inFile()) {
+                    blobs.giveBack(adopted.get(i).file(), records.get(i).file());
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Moves the file bodies into the blob folder, durably, before any record names them (outside the append
+     * lock: a copy from another file system takes a while).
+     */
+    private List<EventRecord> adoptFiles(List<EventRecord> records) throws IOException {
+        List<EventRecord> adopted = new ArrayList<>(records.size());
+        try {
+            for (EventRecord record : records) {
+                adopted.add(record.inFile() ? record.movedTo(blobs.adopt(record.file())) : record);
+            }
+        } catch (IOException | RuntimeException e) {
+            for (int i = 0; i < adopted.size(); i++) {
+                if (records.get(i).inFile()) {
+                    blobs.giveBack(adopted.get(i).file(), records.get(i).file());
+                }
+            }
+            throw e;
+        }
+        return adopted;
+    }
+
+    private void appendAdopted(List<EventRecord> records, byte[] commit) throws IOException {
         SegmentFile target;
         SegmentFile.Written written;
         long commitSeq;
@@ -205,10 +256,12 @@ public final class SegmentOutbox implements Outbox {
             long seq = nextSeq;
             int size = 0;
             for (EventRecord record : records) {
-                SegmentRecord event = new SegmentRecord(SegmentRecord.EVENT, seq++, payload(record));
+                SegmentRecord event = record.inFile()
+                        ? new SegmentRecord(SegmentRecord.BLOB, seq++, format.encodeReference(record))
+                        : new SegmentRecord(SegmentRecord.EVENT, seq++, payload(record));
                 framed.add(event);
                 size += event.size();
-                payloadBytes += event.payload.length;
+                payloadBytes += event.payload.length + (record.inFile() ? record.header().length() : 0);
             }
             commitSeq = seq - 1;
             if (commit != null) {
@@ -313,8 +366,13 @@ public final class SegmentOutbox implements Outbox {
             if (ack.acked(record.seq)) {
                 continue; // delivered out of order before a restart
             }
-            inFlight.put(record.seq, record.payload.length);
+            inFlight.put(record.seq, accounted(record));
             try {
+                if (record.type == SegmentRecord.BLOB) {
+                    EventRecord event = format.decodeReference(record.payload, blobs.dir);
+                    inFlightBlobs.put(record.seq, event.file());
+                    return Optional.of(new StoredEvent(record.seq, event));
+                }
                 return Optional.of(new StoredEvent(record.seq, format.decode(record.payload)));
             } catch (CorruptEventException e) {
                 // the frame is intact but its content is not an event: written so by a bug, keep it aside
@@ -342,12 +400,16 @@ public final class SegmentOutbox implements Outbox {
 
     /** Writes the acknowledgement down, then forgets the event; if the write fails it stays handed out. */
     private void acknowledge(long seq) throws IOException {
-        Integer payloadBytes = inFlight.get(seq);
+        Long payloadBytes = inFlight.get(seq);
         Long oldest = inFlight.firstKey() == seq ? inFlight.higherKey(seq) : inFlight.firstKey();
         ack.ack(seq, oldest == null ? passedSeq : oldest - 1, System.currentTimeMillis());
         inFlight.remove(seq);
         depth--;
         bytes -= payloadBytes;
+        Path blob = inFlightBlobs.remove(seq);
+        if (blob != null) {
+            blobs.delete(blob); // after the acknowledgement: a crash in between leaves a blob opening deletes
+        }
         deleteDelivered();
     }
 
@@ -423,6 +485,27 @@ public final class SegmentOutbox implements Outbox {
             found = s == segment;
         }
         return null;
+    }
+
+    /** The bytes a record holds waiting: its payload, and a blob's length. */
+    private long accounted(SegmentRecord record) {
+        if (record.type != SegmentRecord.BLOB) {
+            return record.payload.length;
+        }
+        try {
+            return record.payload.length + format.referenceHeader(record.payload).length();
+        } catch (CorruptEventException e) {
+            return record.payload.length; // found and kept aside when handed out
+        }
+    }
+
+    private static String blobName(SegmentRecord record) {
+        int newline = 0;
+        while (newline < record.payload.length && record.payload[newline] != '\n') {
+            newline++;
+        }
+        return new String(record.payload, newline + 1, Math.max(0, record.payload.length - newline - 1),
+                StandardCharsets.UTF_8);
     }
 
     private byte[] payload(EventRecord record) throws IOException {

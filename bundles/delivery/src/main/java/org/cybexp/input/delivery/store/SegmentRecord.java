@@ -18,6 +18,8 @@ final class SegmentRecord {
     static final byte EVENT = 1;
     /** The core's opaque commit (dedup keys and cursor) of the events just before it; never delivered. */
     static final byte COMMIT = 2;
+    /** An event whose body is a blob file of the outbox: the payload is its header line and the blob's name. */
+    static final byte BLOB = 3;
 
     final byte type;
     final long seq;
@@ -49,7 +51,7 @@ final class SegmentRecord {
         }
         byte type = header.get(4);
         int length = header.getInt(13);
-        return (type == EVENT || type == COMMIT) && length >= 0 && length <= MAX_PAYLOAD ? length : -1;
+        return (type == EVENT || type == COMMIT || type == BLOB) && length >= 0 && length <= MAX_PAYLOAD ? length : -1;
     }
 
     /** The record if the header and payload agree with the header's CRC, else null. */

@@ -2,7 +2,6 @@ package org.cybexp.input.source.upload;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.DateTimeException;
@@ -145,13 +144,8 @@ final class RawUpload {
                     orgid, typetag, target.getParent(), receipt.id());
             return accepted(receipt);
         }
-        if (form.bytes() > Runtime.getRuntime().maxMemory() / 4) {
-            // the outbox takes an event as one array: a file this size would starve the daemon's heap
-            return refused(from, uploader.name(), Answer.message(413, "The file is too large for the outbox of this "
-                    + "daemon (its heap, JAVA_OPTS -Xmx, takes files up to " + Runtime.getRuntime().maxMemory() / 4
-                    + " bytes)"));
-        }
-        Event event = Event.of(Files.readAllBytes(form.file().orElseThrow()), mediaType(form.contentType()))
+        // the spool file (fsync'd) becomes the event's body: the outbox moves it in, never loading it
+        Event event = Event.ofFile(form.file().orElseThrow(), mediaType(form.contentType()))
                 .withName(name).withOrgid(orgid).withTypetag(typetag).withTimezone(ZoneId.of(timezone));
         Optional<Answer> notStored = store(ctx, event);
         if (notStored.isPresent()) {
