@@ -96,6 +96,14 @@ class ConsoleIT {
         assertTrue(where.out().contains(passwordFile.toString()) && where.out().contains(":" + port + "/"),
                 where.toString());
         assertFalse(where.out().contains(password), "console-password shows where, not the password");
+        // The web stack starts at level 4, after the inputs: it comes up shortly after start returned.
+        Await.until(60, "the web console answers after boot", () -> {
+            try {
+                return get("/system/console/cybexp-inputs/status.json", "admin", password).statusCode() == 200;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
         try {
             Await.until(60, "main delivered its feed, refused dead-lettered it", () -> {
                 JsonNode now = status();
