@@ -13,9 +13,10 @@ trap 'for v in with without; do "$work/$v/bin/cybexp-input" stop >/dev/null 2>&1
 for variant in with without; do
   cp -r "$src" "$work/$variant"
   if [ "$variant" = without ]; then
-    (cd "$work/without/bundle" && rm -f org.cybexp.input.console-*.jar org.apache.felix.webconsole-*.jar \
-      org.apache.felix.inventory-*.jar prometheus-metrics-*.jar jsr305-*.jar encoder-*.jar \
-      org.apache.felix.http.wrappers-*.jar org.osgi.service.log-*.jar)
+    # the web stack is bundle/web/, listed in config.properties (level 4): keep only the web server there
+    (cd "$work/without/bundle" && rm -f jsr305-*.jar org.osgi.service.log-*.jar)
+    sed -i '/^felix.auto.start.4=/,/console.jar"$/c\felix.auto.start.4= "file:${cybexp.home}/bundle/web/commons-fileupload.jar" "file:${cybexp.home}/bundle/web/org.apache.felix.http.jetty12.jar"' \
+      "$work/without/etc/config.properties"
   fi
   use_free_web_port "$work/$variant" >/dev/null
 done

@@ -3,6 +3,9 @@
 #   boot:        `cybexp-input start` until `status` answers with the OpenPhish plugin active
 #   hot deploy:  plugin jar copied into deploy/ until `status` lists the plugin again
 #   undeploy:    jar deleted until `status` no longer lists it
+#   cpu:         CPU time (user + system) the daemon had used when boot was seen, from /proc/<pid>/stat
+#   web:         `start` until the web console answers (401 without a password); the web stack starts at level 4,
+#                after the inputs: hot deploy and undeploy are measured once it is up (a settled daemon)
 # Usage: bench/container/run.sh [ROUNDS]   (after `mvn -B -q package -DskipTests`; default 5 rounds)
 # Runs on a copy of runtime/target/cybexp-input in a temporary folder, offline: the input has no API and a
 # feed URL on a closed loopback port, so nothing leaves the machine.
@@ -10,14 +13,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bench/web-port.sh # use_free_web_port
 rounds="${1:-5}"
-dist=runtime/target/cybexp-input
+dist="${BENCH_DIST:-runtime/target/cybexp-input}"
 [ -x "$dist/bin/cybexp-input" ] || { echo "build first: mvn -B -q package -DskipTests" >&2; exit 1; }
 
 home="$(mktemp -d /tmp/cybexp-bench-XXXXXX)"
 trap '"$home/bin/cybexp-input" stop --now >/dev/null 2>&1 || true; rm -rf "$home"' EXIT
 cp -r "$dist/." "$home/"
 rm -f "$home"/etc/cybexp.source.*.cfg
-use_free_web_port "$home" >/dev/null
+web_port="$(use_free_web_port "$home")"
 printf 'name = bench\norgid = bench\ntypetag = openphish-file-feed\nurl = http://127.0.0.1:9/feed.txt\n' \
   > "$home/etc/cybexp.source.openphish-bench.cfg"
 jar="$(ls "$home"/deploy/org.cybexp.input.source.openphish-*.jar)"
@@ -36,13 +39,34 @@ wait_for() { # $1 = start ms, $2 = "present"|"absent", $3 = pattern
   echo "timed out waiting for '$3' to be $2" >&2; exit 1
 }
 
-printf 'round  boot_ms  hot_deploy_ms  undeploy_ms\n'
+# CPU seconds (user + system) the running daemon has used so far.
+daemon_cpu() {
+  local pid ticks
+  pid="$(sed -n 's/^pid=//p' "$home/data/runningconfig")"
+  ticks="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+
+# Polls the web console until it answers 401 (the server and the console are up); prints elapsed ms.
+wait_for_web() { # $1 = start ms
+  local deadline=$(( $(now_ms) + 60000 ))
+  while [ "$(now_ms)" -lt "$deadline" ]; do
+    [ "$(curl -s --max-time 1 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$web_port/system/console/")" = 401 ] \
+      && { echo $(( $(now_ms) - $1 )); return; }
+    sleep 0.02
+  done
+  echo "timed out waiting for the web console" >&2; exit 1
+}
+
+printf 'round  boot_ms  cpu_s  web_ms  hot_deploy_ms  undeploy_ms\n'
 for r in $(seq 1 "$rounds"); do
   t0=$(now_ms); "$cli" start >/dev/null; boot=$(wait_for "$t0" present 'plugins: .*openphish')
+  cpu=$(daemon_cpu)
+  web=$(wait_for_web "$t0")
   mv "$jar" "$home/openphish.jar"; undeploy0=$(now_ms)
   gone=$(wait_for "$undeploy0" absent 'plugins: .*openphish')
   t1=$(now_ms); cp "$home/openphish.jar" "$jar"; hot=$(wait_for "$t1" present 'plugins: .*openphish')
   rm -f "$home/openphish.jar"
   "$cli" stop >/dev/null
-  printf '%5s  %7s  %13s  %11s\n' "$r" "$boot" "$hot" "$gone"
+  printf '%5s  %7s  %5s  %6s  %13s  %11s\n' "$r" "$boot" "$cpu" "$web" "$hot" "$gone"
 done

@@ -33,6 +33,9 @@ final class UploadCommands {
 
     static final String KEY_ENV = "CYBEXP_UPLOAD_KEY";
     static final String ADD_USAGE = "cybexp-input upload-key add NAME --orgid ORGID... [--keys-file FILE]";
+    /** A refused connection is tried again this long: the web server comes up about a second after start. */
+    private static final Duration CONNECT_RETRIES_FOR = Duration.ofSeconds(10);
+    private static final Duration CONNECT_RETRY_PAUSE = Duration.ofMillis(200);
     static final String UPLOAD_USAGE = "cybexp-input upload FILE --orgid ORGID --typetag TYPETAG [--name NAME] "
             + "[--timezone ZONE] [--url http://HOST:PORT/upload]";
 
@@ -147,8 +150,8 @@ final class UploadCommands {
                 .timeout(answerTimeout(Files.size(file))).build();
         HttpResponse<String> response;
         try {
-            response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-                    .send(request, HttpResponse.BodyHandlers.ofString());
+            response = sendOnceTheServerListens(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .build(), request);
         } catch (IOException e) {
             err.println("cybexp-input: upload: " + url + ": " + describe(e)
                     + " (is the daemon running, with an upload input, and its web server at this address?)");
@@ -161,6 +164,34 @@ final class UploadCommands {
         err.println("cybexp-input: upload: " + response.statusCode() + " " + response.body()
                 + response.headers().firstValue("Retry-After").map(s -> " (Retry-After " + s + " s)").orElse(""));
         return Cli.ERROR;
+    }
+
+    /**
+     * Sends the request; while this home's daemon runs, a refused connection is tried again for a few seconds.
+     * The web server starts after the inputs (start level 4), about a second after {@code start} returns, so
+     * {@code start && upload} just works; a refused connection sent nothing, so a retry cannot post twice.
+     */
+    private HttpResponse<String> sendOnceTheServerListens(HttpClient client, HttpRequest request)
+            throws IOException, InterruptedException {
+        long end = System.nanoTime() + CONNECT_RETRIES_FOR.toNanos();
+        while (true) {
+            try {
+                return client.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException refused) {
+                if (System.nanoTime() > end || !daemonRuns()) {
+                    throw refused;
+                }
+                Thread.sleep(CONNECT_RETRY_PAUSE.toMillis()); // a pause between attempts, not a wait for a condition
+            }
+        }
+    }
+
+    private boolean daemonRuns() {
+        try {
+            return Endpoint.read(home.runningConfig()).map(Endpoint::processAlive).orElse(false);
+        } catch (IOException damaged) {
+            return false;
+        }
     }
 
     /**

@@ -82,11 +82,6 @@ class ConsoleIT {
         Files.writeString(etc.resolve("cybexp.metrics.cfg"), "token = " + METRICS_TOKEN + "\n");
         Files.writeString(etc.resolve("cybexp.source.misp_api-misp_api.cfg"), "name = misp_api\nenabled = false\n"
                 + "orgid = it-org\nurl = https://misp.example.org\napi_key = " + MISP_KEY + "\n");
-        for (String name : List.of("main", "refused")) {
-            Files.writeString(etc.resolve("cybexp.source.openphish-" + name + ".cfg"), "name = " + name
-                    + "\norgid = it-org\ntypetag = openphish-file-feed\nurl = " + feed.url()
-                    + "\nmin_interval = 0\nperiod = 3600\n");
-        }
         Result start = dist.cli("start");
         assertEquals(0, start.code(), start.toString());
         Path passwordFile = dist.home().resolve("data/console-password");
@@ -96,11 +91,25 @@ class ConsoleIT {
         assertTrue(where.out().contains(passwordFile.toString()) && where.out().contains(":" + port + "/"),
                 where.toString());
         assertFalse(where.out().contains(password), "console-password shows where, not the password");
+        // The web stack starts at level 4, after the inputs: it comes up shortly after start returned.
+        Await.until(60, "the web console answers after boot", () -> {
+            try {
+                return get("/system/console/cybexp-inputs/status.json", "admin", password).statusCode() == 200;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+        // The inputs come once /metrics observes deliveries (its request-duration histogram counts from then on).
+        for (String name : List.of("main", "refused")) {
+            Files.writeString(etc.resolve("cybexp.source.openphish-" + name + ".cfg"), "name = " + name
+                    + "\norgid = it-org\ntypetag = openphish-file-feed\nurl = " + feed.url()
+                    + "\nmin_interval = 0\nperiod = 3600\n");
+        }
         try {
             Await.until(60, "main delivered its feed, refused dead-lettered it", () -> {
                 JsonNode now = status();
-                return input(now, "main").path("delivered").asLong() == postsPerInput
-                        && input(now, "refused").path("dead_letters").asLong() == postsPerInput;
+                return count(now, "main", "delivered") == postsPerInput
+                        && count(now, "refused", "dead_letters") == postsPerInput;
             });
         } catch (RuntimeException e) {
             System.out.println("ConsoleIT: status " + dist.cli("status", "--json").out() + "\nlog:\n"
@@ -307,6 +316,16 @@ class ConsoleIT {
         Result status = dist.cli("status", "--json");
         assertEquals(0, status.code(), status.toString());
         return json.readTree(status.out());
+    }
+
+    /** A counter of the named input; 0 while the input is not there yet. */
+    private static long count(JsonNode status, String name, String field) {
+        for (JsonNode input : status.path("inputs")) {
+            if (input.path("name").asText().equals(name)) {
+                return input.path(field).asLong();
+            }
+        }
+        return 0;
     }
 
     private static JsonNode input(JsonNode status, String name) {
