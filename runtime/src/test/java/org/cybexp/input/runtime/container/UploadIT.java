@@ -16,7 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -115,6 +119,24 @@ class UploadIT {
                 "idem-1").body()));
         assertEquals(receipt, receiptOf(post(formWith("iocs.csv", "org-a", "misp-api", csv), "Bearer " + key,
                 null).body()));
+
+        // identical uploads sent at once (a client's retry racing its original): one receipt, one post
+        String raced = "indicator,type\nrace.example,domain\n";
+        List<CompletableFuture<HttpResponse<String>>> racing = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            racing.add(http.sendAsync(postRequest(formWith("race.csv", "org-a", "misp-api", raced),
+                    "Bearer " + key, null), HttpResponse.BodyHandlers.ofString()));
+        }
+        Set<String> racedReceipts = new HashSet<>();
+        for (CompletableFuture<HttpResponse<String>> answer : racing) {
+            assertEquals(202, answer.get().statusCode(), answer.get().body());
+            racedReceipts.add(receiptOf(answer.get().body()));
+        }
+        assertEquals(1, racedReceipts.size(), "one receipt for the same upload: " + racedReceipts);
+        String racedReceipt = racedReceipts.iterator().next();
+        Await.until(60, "the raced upload is delivered", () -> get("/upload/receipts/" + racedReceipt, key).body()
+                .contains("\"state\":\"delivered\""));
+        assertEquals(1, raw.posts().stream().filter(p -> p.fileText().equals(raced)).count(), "posted once");
 
         // a handoff typetag goes into its folder, not to /raw
         HttpResponse<String> handoff = post(formWith("event.json", "org-b", "misp-lookup", "{\"Event\":{}}"),
@@ -298,13 +320,17 @@ class UploadIT {
 
     private HttpResponse<String> post(UploadFormBody form, String authorization, String idempotency)
             throws IOException, InterruptedException {
+        return http.send(postRequest(form, authorization, idempotency), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest postRequest(UploadFormBody form, String authorization, String idempotency) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload/raw"))
                 .header("Authorization", authorization).header("Content-Type", form.contentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.body()));
         if (idempotency != null) {
             request.header("Idempotency-Key", idempotency);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return request.build();
     }
 
     private HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +47,7 @@ final class RawUpload {
     private final ReceiptBook receipts;
     private final Path spool;
     private final SecureRandom random = new SecureRandom();
+    private final Map<String, Object> uploaderLocks = new ConcurrentHashMap<>();
 
     RawUpload(UploadSettings settings, UploadKeys keys, ReceiptBook receipts, Path spool) {
         this.settings = settings;
@@ -122,6 +124,25 @@ final class RawUpload {
         Optional<Answer> invalid = check(form, uploader);
         if (invalid.isPresent()) {
             return refused(from, uploader.name(), invalid.get());
+        }
+        // One uploader's uploads pass the look-up and the store one at a time: two identical uploads sent at
+        // once (a retry racing its original) would otherwise both miss the receipt book and both be posted.
+        synchronized (lockOf(uploader)) {
+            return takeChecked(form, uploader, idempotency, received, from, ctx);
+        }
+    }
+
+    private Object lockOf(Uploader uploader) {
+        return uploaderLocks.computeIfAbsent(uploader.name(), name -> new Object());
+    }
+
+    private Answer takeChecked(UploadForm form, Uploader uploader, String idempotency, Instant received,
+            String from, FetchContext ctx) throws IOException {
+        if (!idempotency.isEmpty()) {
+            Optional<Receipt> earlier = receipts.byIdempotencyKey(uploader.name(), idempotency);
+            if (earlier.isPresent()) {
+                return replayed(from, earlier.get());
+            }
         }
         String name = form.field("name").orElseThrow();
         String orgid = form.field("orgid").orElseThrow();
