@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
+import org.cybexp.input.api.InputConfig;
 import org.cybexp.input.api.InvalidConfigException;
 import org.cybexp.input.api.Secret;
 
@@ -51,6 +52,18 @@ public final class MispServer {
             }
         }
         return URI.create(scheme + "://" + base.getRawAuthority() + path + endpoint);
+    }
+
+    /**
+     * The first wave's {@code client_key} (a PEM key beside a PEM certificate) has no place here: the container's
+     * {@code client_cert} takes both as one PKCS#12 file, and this says how to make it.
+     */
+    public static void refuseClientKey(InputConfig config) throws InvalidConfigException {
+        if (config.get("client_key").isPresent()) {
+            throw new InvalidConfigException("client_key", "give the client key and certificate as one PKCS#12 "
+                    + "file in client_cert (with client_cert_password), e.g. made by 'openssl pkcs12 -export -in "
+                    + "client.pem -inkey client.key -out client.p12'");
+        }
     }
 
     /**

@@ -43,8 +43,6 @@ public final class MispApiPlugin implements SourcePlugin {
     static final int MAX_LIMIT = 5000;
     /** Keys of a client certificate: refused until the container's HTTP client can present one. */
     /** A PEM key beside a PEM certificate (MISP's PyMISP style) is not read: the core takes one PKCS#12 file. */
-    static final List<String> CLIENT_CERT_KEYS = List.of("client_key");
-
     /**
      * A MISP API input's configuration, as the web console shows it. Metatype turns {@code __} in a name into
      * {@code _} (a single {@code _} would become {@code .}), hence {@code api__key} for the key {@code api_key}.
@@ -104,7 +102,7 @@ public final class MispApiPlugin implements SourcePlugin {
 
     @Override
     public SourceInput open(InputConfig config) throws InvalidConfigException {
-        refuseClientCertificate(config);
+        MispServer.refuseClientKey(config);
         Config typed = config.as(Config.class);
         if (typed.url().isBlank()) {
             throw new InvalidConfigException("url", "is required");
@@ -119,7 +117,6 @@ public final class MispApiPlugin implements SourcePlugin {
                 maxEventBytes(typed.max__event__bytes()));
     }
 
-    /** The restSearch endpoint under the configured base URL; the message never repeats the URL. */
     private static long maxEventBytes(long configured) throws InvalidConfigException {
         if (configured < 0 || configured > MispEventStream.MAX_EVENT_BYTES_LIMIT) {
             throw new InvalidConfigException("max_event_bytes", "must be between 0 (a share of the heap) and "
@@ -128,18 +125,9 @@ public final class MispApiPlugin implements SourcePlugin {
         return configured == 0 ? MispEventStream.defaultMaxEventBytes() : configured;
     }
 
+    /** The restSearch endpoint under the configured base URL; the message never repeats the URL. */
     static URI restSearchUri(String text) throws InvalidConfigException {
         return MispServer.endpoint(text, "/events/restSearch");
-    }
-
-    private static void refuseClientCertificate(InputConfig config) throws InvalidConfigException {
-        for (String key : CLIENT_CERT_KEYS) {
-            if (config.get(key).isPresent()) {
-                throw new InvalidConfigException(key, "give the client key and certificate as one PKCS#12 file in "
-                        + "client_cert (with client_cert_password), e.g. made by 'openssl pkcs12 -export -in "
-                        + "client.pem -inkey client.key -out client.p12'");
-            }
-        }
     }
 
     /** any, true or false: the metatype's options, checked by the container (any case). */

@@ -132,11 +132,7 @@ public final class MispLookupPlugin implements SourcePlugin {
 
     @Override
     public SourceInput open(InputConfig config) throws InvalidConfigException {
-        if (config.get("client_key").isPresent()) {
-            throw new InvalidConfigException("client_key", "give the client key and certificate as one PKCS#12 "
-                    + "file in client_cert (with client_cert_password), e.g. made by 'openssl pkcs12 -export -in "
-                    + "client.pem -inkey client.key -out client.p12'");
-        }
+        MispServer.refuseClientKey(config);
         Config typed = config.as(Config.class);
         if (typed.url() == null || typed.url().isBlank()) {
             throw new InvalidConfigException("url", "is required");
