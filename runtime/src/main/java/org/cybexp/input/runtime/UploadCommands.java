@@ -168,7 +168,7 @@ final class UploadCommands {
 
     /**
      * Sends the request; while this home's daemon runs, a refused connection is tried again for a few seconds.
-     * The web server may come up after the inputs, after {@code start} returns, so
+     * The web server starts after the inputs (start level 4), about a second after {@code start} returns, so
      * {@code start && upload} just works; a refused connection sent nothing, so a retry cannot post twice.
      */
     private HttpResponse<String> sendOnceTheServerListens(HttpClient client, HttpRequest request)

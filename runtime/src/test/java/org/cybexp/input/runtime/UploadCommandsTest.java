@@ -47,7 +47,7 @@ class UploadCommandsTest {
         assertFalse(said.contains("cxu_test"), said);
     }
 
-    /** The web server may start after start returned: an upload right after start still gets through. */
+    /** The web server starts at level 4, after start returned: an upload right after start still gets through. */
     @Test
     void whileTheDaemonRunsAnUploadWaitsForItsWebServerToListen() throws Exception {
         int port;

@@ -91,7 +91,7 @@ class ConsoleIT {
         assertTrue(where.out().contains(passwordFile.toString()) && where.out().contains(":" + port + "/"),
                 where.toString());
         assertFalse(where.out().contains(password), "console-password shows where, not the password");
-        // The web stack may come up shortly after start returned.
+        // The web stack starts at level 4, after the inputs: it comes up shortly after start returned.
         Await.until(60, "the web console answers after boot", () -> {
             try {
                 return get("/system/console/cybexp-inputs/status.json", "admin", password).statusCode() == 200;

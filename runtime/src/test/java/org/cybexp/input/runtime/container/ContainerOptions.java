@@ -72,7 +72,7 @@ final class ContainerOptions {
             options.add(bundle(jar.toUri().toString()));
         }
         for (Path jar : jars(dist.resolve("bundle/web"))) {
-            options.add(bundle(jar.toUri().toString())); // the web stack (bundle/web/)
+            options.add(bundle(jar.toUri().toString())); // the web stack: level 4 in the daemon, after the inputs
         }
         options.add(bundle(jar("cybexp.it.hamcrest")));
         options.add(bundle(jar("cybexp.it.awaitility")));
