@@ -15,7 +15,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * java.util.logging lines (Felix's SPI Fly, the JDK) in the format slf4j-simple writes the rest of the log in,
+ * java.util.logging lines (the JDK, libraries that log through JUL) in the format slf4j-simple writes the rest of the log in,
  * {@code 2026-12-01T17:07:18.708Z [thread] INFO ShortName - message}, instead of JUL's two-line default.
  */
 final class JulLineFormat extends Formatter {

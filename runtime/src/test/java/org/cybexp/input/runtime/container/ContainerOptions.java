@@ -62,7 +62,8 @@ final class ContainerOptions {
         options.add(bundle(jar("cybexp.it.slf4j17")));
         Path binding = Slf4jLegacyBinding.bounded(Path.of(System.getProperty("cybexp.it.slf4jsimple17")), home);
         options.add(bundle(binding.toUri().toString()).noStart());
-        for (Path jar : jars(dist.resolve("bundle/boot"))) {
+        // The daemon has slf4j 2 on its launcher's class path; this container gets it as bundles (with SPI Fly).
+        for (Path jar : jars(Path.of(System.getProperty("cybexp.it.loggingBundles")))) {
             options.add(bundle(jar.toUri().toString()).startLevel(1));
         }
         for (Path jar : jars(dist.resolve("bundle/config"))) {
