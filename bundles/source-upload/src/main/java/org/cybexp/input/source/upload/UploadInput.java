@@ -11,9 +11,9 @@ import org.cybexp.input.api.SourceInput;
 import org.cybexp.input.core.control.DeliveryFates;
 
 /**
- * A running upload endpoint: while {@link #fetch} runs, its servlet is on the web server; every few seconds it
- * asks the delivery what became of the receipts still stored. A spool file left by a crash mid-upload is
- * deleted at start: that upload never got its 202.
+ * A running upload endpoint: while {@link #fetch} runs, its servlet is on the web server; every second it
+ * asks the delivery what became of the receipts still stored, and checks the web server still serves it. A
+ * spool file left by a crash mid-upload is deleted at start: that upload never got its 202.
  */
 final class UploadInput implements SourceInput {
 
@@ -46,16 +46,19 @@ final class UploadInput implements SourceInput {
         RawUpload uploads = new RawUpload(settings, new UploadKeys(settings.keysFile()), receipts, spool);
         Runnable follow = () -> receipts.follow(settings.input(), fates);
         live = ctx;
-        Runnable unpublish = whiteboard.publish("cybexp-upload-" + settings.input(), settings.path(),
-                new UploadServlet(settings, uploads, receipts, () -> live, follow));
+        UploadServlet servlet = new UploadServlet(settings, uploads, receipts, () -> live, follow);
+        ServletKeeper keeper = new ServletKeeper(settings.input(), settings.path(),
+                () -> whiteboard.publish("cybexp-upload-" + settings.input(), settings.path(), servlet),
+                ctx::progress);
         try {
-            ctx.progress("serving " + settings.path());
+            keeper.check();
             while (!ctx.awaitStop(FOLLOW_EVERY)) {
                 follow.run();
+                keeper.check();
             }
         } finally {
             live = null;
-            unpublish.run();
+            keeper.close();
         }
     }
 
