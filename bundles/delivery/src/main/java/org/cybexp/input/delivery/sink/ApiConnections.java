@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -28,7 +29,8 @@ import org.apache.hc.core5.io.CloseMode;
  */
 final class ApiConnections implements AutoCloseable {
 
-    private static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** As HttpClient's pool: a connection idle this long is checked before it carries a post. */
+    static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(2);
 
     private record Idle(DefaultBHttpClientConnection connection, long since) {
     }
@@ -38,6 +40,7 @@ final class ApiConnections implements AutoCloseable {
     private final SSLSocketFactory tls;
     private final boolean verifyHost;
     private final int timeoutMillis;
+    private final long checkAfterIdleNanos;
 
     // guarded by this
     private final Deque<Idle> idle = new ArrayDeque<>();
@@ -50,7 +53,9 @@ final class ApiConnections implements AutoCloseable {
      * @param verifyHost whether the certificate must name {@code host} (off only with verify_tls false)
      * @param timeoutMillis to connect, for each read, and to wait for a free connection
      */
-    ApiConnections(String host, int port, SSLSocketFactory tls, boolean verifyHost, int size, int timeoutMillis) {
+    ApiConnections(String host, int port, SSLSocketFactory tls, boolean verifyHost, int size, int timeoutMillis,
+            Duration checkAfterIdle) {
+        this.checkAfterIdleNanos = checkAfterIdle.toNanos();
         this.host = host;
         this.port = port;
         this.tls = tls;
@@ -80,8 +85,8 @@ final class ApiConnections implements AutoCloseable {
         }
     }
 
-    private static boolean usable(Idle idle) {
-        if (System.nanoTime() - idle.since() < CHECK_AFTER_IDLE_NANOS) {
+    private boolean usable(Idle idle) {
+        if (System.nanoTime() - idle.since() < checkAfterIdleNanos) {
             return true;
         }
         try {

@@ -65,13 +65,19 @@ public final class ApiSink implements Sink {
 
     /** @throws GeneralSecurityException if the TLS settings (CA file) cannot be used */
     public static ApiSink create(ApiEndpoint endpoint, Clock clock) throws IOException, GeneralSecurityException {
+        return create(endpoint, clock, ApiConnections.CHECK_AFTER_IDLE);
+    }
+
+    /** @param checkAfterIdle how long a connection may be idle before it is checked (closed by the server?) */
+    static ApiSink create(ApiEndpoint endpoint, Clock clock, Duration checkAfterIdle)
+            throws IOException, GeneralSecurityException {
         URI url = endpoint.url();
         boolean https = "https".equalsIgnoreCase(url.getScheme());
         int port = url.getPort() >= 0 ? url.getPort() : https ? 443 : 80;
         int timeout = (int) Math.min(Integer.MAX_VALUE, endpoint.timeout().toMillis());
         ApiConnections connections = new ApiConnections(host(url), port,
                 https ? ApiTls.sockets(endpoint.verifyTls(), endpoint.caFile()) : null, endpoint.verifyTls(),
-                endpoint.maxConnections(), timeout);
+                endpoint.maxConnections(), timeout, checkAfterIdle);
         return new ApiSink(endpoint, connections, clock);
     }
 
