@@ -50,8 +50,10 @@ final class RecentFates implements DeliveryFates {
 
     private synchronized void put(String input, Posting posting, Fate fate) {
         Key key = new Key(input, posting);
-        fates.remove(key); // the latest such event moves to the young end
-        fates.put(key, fate);
+        if (fates.put(key, fate) != null) { // the latest such event moves to the young end
+            fates.remove(key);
+            fates.put(key, fate);
+        }
     }
 
     @Override

@@ -2,120 +2,158 @@ package org.cybexp.input.delivery.sink;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonFactory;
 
-import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.utils.DateUtils;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.util.Timeout;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection;
+import org.apache.hc.core5.http.impl.io.HttpRequestExecutor;
+import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.http.protocol.HttpCoreContext;
+import org.apache.hc.core5.net.URIAuthority;
 
 import org.cybexp.input.delivery.store.StoredEvent;
 
 /**
  * Posts events to CYBEX-P {@code /raw}: multipart/form-data with the text parts {@code name}, {@code orgid},
  * {@code typetag}, {@code timezone} and then the {@code file} part (last: the API stores the upload under the
- * last part's file name), over a pooled keep-alive client.
+ * last part's file name), over keep-alive connections ({@link ApiConnections}) with HttpCore's request
+ * executor: no retries, no redirects (a redirect must not carry the token to another host), no cookies.
  */
 public final class ApiSink implements Sink {
 
     private static final int MESSAGE_LIMIT = 500;
     private static final int BODY_LIMIT = 64 * 1024;
+    private static final String USER_AGENT = "cybexp-input";
 
     private final ApiEndpoint endpoint;
-    private final CloseableHttpClient client;
-    private final PoolingHttpClientConnectionManager pool;
+    private final ApiConnections connections;
+    private final HttpRequestExecutor exchange = new HttpRequestExecutor();
+    private final String scheme;
+    private final URIAuthority authority;
+    private final String path;
+    private final String hostHeader;
     private final Clock clock;
     private final JsonFactory json = new JsonFactory();
     private final FormBody form = new FormBody();
 
-    private ApiSink(ApiEndpoint endpoint, CloseableHttpClient client, PoolingHttpClientConnectionManager pool,
-            Clock clock) {
+    private ApiSink(ApiEndpoint endpoint, ApiConnections connections, Clock clock) {
         this.endpoint = endpoint;
-        this.client = client;
-        this.pool = pool;
+        this.connections = connections;
         this.clock = clock;
+        URI url = endpoint.url();
+        this.scheme = url.getScheme().toLowerCase(Locale.ROOT);
+        this.authority = new URIAuthority(host(url), url.getPort());
+        String rawPath = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        this.path = url.getRawQuery() == null ? rawPath : rawPath + "?" + url.getRawQuery();
+        this.hostHeader = authority.toString();
     }
 
     /** @throws GeneralSecurityException if the TLS settings (CA file) cannot be used */
     public static ApiSink create(ApiEndpoint endpoint, Clock clock) throws IOException, GeneralSecurityException {
-        Timeout timeout = Timeout.ofMilliseconds(endpoint.timeout().toMillis());
-        var pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(endpoint.maxConnections())
-                .setMaxConnPerRoute(endpoint.maxConnections())
-                .setTlsSocketStrategy(TlsStrategies.of(endpoint.verifyTls(), endpoint.caFile()))
-                .setDefaultConnectionConfig(
-                        ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build())
-                .build();
-        // retries and redirects are ours to decide: a redirect must not carry the token to another host
-        CloseableHttpClient client = HttpClients.custom()
-                .setConnectionManager(pool)
-                .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(timeout)
-                        .setResponseTimeout(timeout).build())
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .disableContentCompression() // the API's answers are a line of JSON: no gzip to negotiate
-                .disableAuthCaching() // a bearer token in a header: no HTTP authentication schemes to cache
-                .disableConnectionState()
-                .setUserAgent("cybexp-input")
-                .build();
-        return new ApiSink(endpoint, client, pool, clock);
+        return create(endpoint, clock, ApiConnections.CHECK_AFTER_IDLE);
+    }
+
+    /** @param checkAfterIdle how long a connection may be idle before it is checked (closed by the server?) */
+    static ApiSink create(ApiEndpoint endpoint, Clock clock, Duration checkAfterIdle)
+            throws IOException, GeneralSecurityException {
+        URI url = endpoint.url();
+        boolean https = "https".equalsIgnoreCase(url.getScheme());
+        int port = url.getPort() >= 0 ? url.getPort() : https ? 443 : 80;
+        int timeout = (int) Math.min(Integer.MAX_VALUE, endpoint.timeout().toMillis());
+        ApiConnections connections = new ApiConnections(host(url), port,
+                https ? ApiTls.sockets(endpoint.verifyTls(), endpoint.caFile()) : null, endpoint.verifyTls(),
+                endpoint.maxConnections(), timeout, checkAfterIdle);
+        return new ApiSink(endpoint, connections, clock);
+    }
+
+    /** The host without the brackets of an IPv6 literal. */
+    private static String host(URI url) {
+        String host = url.getHost();
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** Resizes the pool at runtime (one route: the API); connections beyond a smaller size close when freed. */
     @Override
     public void connections(int count) {
-        int size = Math.max(1, count);
-        if (pool.getMaxTotal() != size) {
-            pool.setMaxTotal(size);
-            pool.setDefaultMaxPerRoute(size);
-        }
+        connections.resize(count);
     }
 
     @Override
     public SinkAnswer deliver(StoredEvent event) throws IOException {
-        HttpPost post = new HttpPost(endpoint.url());
+        BasicClassicHttpRequest post = new BasicClassicHttpRequest(Method.POST.name(), scheme, authority, path);
+        AbstractHttpEntity entity = form.entity(event);
+        // the headers HttpClient's chain added (HttpCore's request interceptors would work them out again per post)
+        post.setHeader(HttpHeaders.HOST, hostHeader);
+        post.setHeader(HttpHeaders.USER_AGENT, USER_AGENT);
         post.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + endpoint.token().reveal());
-        post.setEntity(form.entity(event));
+        post.setHeader(HttpHeaders.CONTENT_TYPE, entity.getContentType());
+        post.setHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(entity.getContentLength()));
+        post.setEntity(entity);
+        DefaultBHttpClientConnection connection = null;
+        boolean reusable = false;
         try {
-            return client.execute(post, this::answer);
-        } catch (IOException | RuntimeException e) {
-            // a closed pool throws IllegalStateException: transient too. A fresh exception, so that no cause
-            // chain of the client's can carry the token.
+            connection = connections.lease();
+            HttpCoreContext context = HttpCoreContext.create();
+            ClassicHttpResponse response = exchange.execute(post, connection, context);
+            Answered answered = answer(response);
+            reusable = answered.bodyRead() && exchange.keepAlive(post, response, connection, context);
+            return answered.answer();
+        } catch (IOException | HttpException | RuntimeException e) {
+            // a fresh exception, so that no cause chain of the client's can carry the token
             throw new IOException(endpoint.token().mask(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        } finally {
+            if (connection != null) {
+                connections.release(connection, reusable);
+            }
         }
     }
 
-    private SinkAnswer answer(ClassicHttpResponse response) throws IOException {
+    /** The answer, and whether its body was read to its end (else the connection cannot carry another post). */
+    private record Answered(SinkAnswer answer, boolean bodyRead) {
+    }
+
+    private Answered answer(ClassicHttpResponse response) throws IOException {
         byte[] body = new byte[0];
-        if (response.getEntity() != null) {
-            try (InputStream in = response.getEntity().getContent()) {
-                body = in.readNBytes(BODY_LIMIT);
+        boolean bodyRead = true;
+        HttpEntity entity = response.getEntity();
+        if (entity != null) {
+            try (InputStream in = entity.getContent()) {
+                long length = entity.getContentLength();
+                body = length >= 0 && length <= BODY_LIMIT ? exactly(in, (int) length) : in.readNBytes(BODY_LIMIT);
+                bodyRead = in.read() < 0; // a longer body is not read on: the connection closes instead
             }
         }
         String message = message(body); // a 2xx's too: an upload's receipt shows it
         if (response.getCode() >= 200 && response.getCode() < 300) {
-            return new SinkAnswer(response.getCode(), endpoint.token().mask(message), null);
+            return new Answered(new SinkAnswer(response.getCode(), endpoint.token().mask(message), null), bodyRead);
         }
         if (message.isEmpty()) {
             message = response.getReasonPhrase() == null ? "" : response.getReasonPhrase();
         }
-        return new SinkAnswer(response.getCode(), endpoint.token().mask(message), retryAfter(response));
+        return new Answered(new SinkAnswer(response.getCode(), endpoint.token().mask(message), retryAfter(response)),
+                bodyRead);
+    }
+
+    /** A body of known length, read straight into its array (readNBytes(limit) copies through 8 KiB buffers). */
+    private static byte[] exactly(InputStream in, int length) throws IOException {
+        byte[] body = new byte[length];
+        int read = in.readNBytes(body, 0, length);
+        return read == length ? body : java.util.Arrays.copyOf(body, read);
     }
 
     /** The API's {@code message}, or the body's first 500 characters when it is not such JSON. */
@@ -147,6 +185,6 @@ public final class ApiSink implements Sink {
 
     @Override
     public void close() {
-        client.close(CloseMode.GRACEFUL);
+        connections.close();
     }
 }

@@ -8,6 +8,7 @@ import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 import org.apache.hc.core5.http.ContentType;
@@ -29,8 +30,9 @@ import org.cybexp.input.delivery.store.StoredEvent;
 final class FormBody {
 
     private final String boundary = "cybexp_boundary_" + UUID.randomUUID();
-    private final ContentType contentType = ContentType.create("multipart/form-data")
-            .withParameters(new BasicNameValuePair("boundary", boundary));
+    /** Formatted once: an entity made from a {@link ContentType} formats it again for every post. */
+    private final String contentType = ContentType.create("multipart/form-data")
+            .withParameters(new BasicNameValuePair("boundary", boundary)).toString();
     private final byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
 
     /**
@@ -61,8 +63,24 @@ final class FormBody {
                 .append("\"\r\n\r\n").append(value == null ? "" : value).append("\r\n");
     }
 
+    /** The latest media type and its header value: an input's events nearly always have one. */
+    private record Known(String stored, String header) {
+    }
+
+    private volatile Known known;
+
+    private String mediaType(String stored) {
+        Known last = known;
+        if (last != null && Objects.equals(last.stored(), stored)) {
+            return last.header();
+        }
+        String header = parsedMediaType(stored);
+        known = new Known(stored, header);
+        return header;
+    }
+
     /** The body's media type as a header value: parsed, so no line break of a stored value reaches the header. */
-    private static String mediaType(String mediaType) {
+    private static String parsedMediaType(String mediaType) {
         try {
             String parsed = ContentType.parse(mediaType).toString();
             if (parsed.indexOf('\r') < 0 && parsed.indexOf('\n') < 0) {
@@ -81,7 +99,7 @@ final class FormBody {
         private final EventRecord record;
         private final byte[] tail;
 
-        FileEntity(ContentType contentType, byte[] head, EventRecord record, byte[] tail) {
+        FileEntity(String contentType, byte[] head, EventRecord record, byte[] tail) {
             super(contentType, null);
             this.head = head;
             this.record = record;
@@ -132,7 +150,7 @@ final class FormBody {
         private final byte[] body;
         private final byte[] tail;
 
-        Entity(ContentType contentType, byte[] head, byte[] body, byte[] tail) {
+        Entity(String contentType, byte[] head, byte[] body, byte[] tail) {
             super(contentType, null);
             this.head = head;
             this.body = body;

@@ -373,7 +373,7 @@ public final class SegmentOutbox implements Outbox {
                     inFlightBlobs.put(record.seq, event.file());
                     return Optional.of(new StoredEvent(record.seq, event));
                 }
-                return Optional.of(new StoredEvent(record.seq, format.decode(record.payload)));
+                return Optional.of(new StoredEvent(record.seq, format.decodeFramed(record.payload)));
             } catch (CorruptEventException e) {
                 // the frame is intact but its content is not an event: written so by a bug, keep it aside
                 Path kept = quarantine(readSegment, read.next() - record.size(), read.next());
