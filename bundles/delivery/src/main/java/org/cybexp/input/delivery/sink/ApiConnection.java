@@ -1,6 +1,5 @@
 package org.cybexp.input.delivery.sink;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,12 +17,12 @@ final class ApiConnection implements AutoCloseable {
     private static final int BUFFER = 8192;
 
     private final Socket socket;
-    private final BufferedInputStream in;
+    private final AnswerInput in;
     private final OutputStream out;
 
     ApiConnection(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), BUFFER);
+        this.in = new AnswerInput(socket.getInputStream(), BUFFER);
         this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
     }
 

@@ -108,14 +108,13 @@ public final class ApiSink implements Sink {
     /** The request head (formatted once but for the token and the length) and the body, in one flush. */
     private void send(OutputStream out, AbstractHttpEntity entity) throws IOException {
         out.write(headStart);
-        String token = endpoint.token().reveal();
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
+        byte[] token = endpoint.token().reveal().getBytes(StandardCharsets.ISO_8859_1);
+        for (byte b : token) {
+            if (b < 0x20 || b == 0x7f) { // a line break would end the header (bytes beyond ASCII are negative)
                 throw new IOException("the token has a character that cannot go into a header");
             }
-            out.write(c);
         }
+        out.write(token);
         out.write(CONTENT_LENGTH);
         out.write(Long.toString(entity.getContentLength()).getBytes(StandardCharsets.US_ASCII));
         out.write(HEAD_END);
