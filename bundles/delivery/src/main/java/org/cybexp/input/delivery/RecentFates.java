@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.cybexp.input.core.control.DeliveryFates;
 import org.cybexp.input.delivery.store.EventHeader;
@@ -23,12 +24,19 @@ final class RecentFates implements DeliveryFates {
 
     private final Map<Key, Fate> fates;
     private final Set<String> kept = ConcurrentHashMap.newKeySet();
+    /** Told once per input when it is kept for the first time: it writes that down for the next run. */
+    private final Consumer<String> firstKept;
 
     RecentFates() {
-        this(DEFAULT_ENTRIES);
+        this(DEFAULT_ENTRIES, input -> { });
     }
 
     RecentFates(int entries) {
+        this(entries, input -> { });
+    }
+
+    RecentFates(int entries, Consumer<String> firstKept) {
+        this.firstKept = firstKept;
         this.fates = new LinkedHashMap<>(256, 0.75f, false) {
             private static final long serialVersionUID = 1L;
 
@@ -58,7 +66,9 @@ final class RecentFates implements DeliveryFates {
 
     @Override
     public void keep(String inputName) {
-        kept.add(inputName);
+        if (!kept.contains(inputName) && kept.add(inputName)) {
+            firstKept.accept(inputName);
+        }
     }
 
     private synchronized void put(String input, Posting posting, Fate fate) {
