@@ -296,7 +296,7 @@ final class DeliveryLoop {
 
     private void delivered(StoredEvent event, SinkAnswer answer) throws IOException {
         outbox.remove(event);
-        fates.delivered(input, RecentFates.posting(event.header()), answer.status(), answer.message(), now());
+        fates.delivered(input, event.header(), answer.status(), answer.message(), now());
         synchronized (this) {
             // an answer to a post sent before a pause began (the window) does not end it; the probe's does
             stats.delivered(now(), timer == null);
@@ -324,7 +324,7 @@ final class DeliveryLoop {
         Instant at = now();
         Path dir = deadLetters.add(event, answer.status(), answer.message(), at);
         outbox.remove(event);
-        fates.deadLettered(input, RecentFates.posting(event.header()), answer.status(), answer.message(), at);
+        fates.deadLettered(input, event.header(), answer.status(), answer.message(), at);
         synchronized (this) {
             if (timer == null) {
                 stats.resume();

@@ -73,7 +73,13 @@ public final class DeliveryService implements EventStore {
     private final DeadLetters deadLetters;
     private final DeadLetterService deadLetterStore;
     private final DiskReserve reserve;
-    private final RecentFates fates = new RecentFates();
+    /**
+     * In an input's outbox folder once it asked for fates: after a restart its fates are kept from the first
+     * post, before the input (started later) asks again, so an upload left in the outbox still gets its receipt.
+     */
+    static final String KEEPS_FATES = "keeps-fates";
+
+    private final RecentFates fates = new RecentFates(RecentFates.DEFAULT_ENTRIES, this::writeDownKeepsFates);
     private final AtomicReference<Sink> sink = new AtomicReference<>();
     private final Set<Sink> retiring = ConcurrentHashMap.newKeySet();
     private final Map<String, DeliveryLoop> loops = new ConcurrentHashMap<>();
@@ -297,12 +303,28 @@ public final class DeliveryService implements EventStore {
         InputStats stats = new InputStats();
         Path dir = dataDir.resolve("outbox").resolve(InputFolder.of(inputName));
         // sequence numbers start at the current time in microseconds, so they keep growing across restarts
+        if (Files.exists(dir.resolve(KEEPS_FATES))) {
+            fates.keep(inputName);
+        }
         SegmentOutbox outbox = SegmentOutbox.open(dir, timing.clock().millis() * 1000, problem -> {
             LOG.error("input {}: {}", inputName, problem);
             stats.error(problem, timing.clock().instant());
         });
         return new DeliveryLoop(inputName, outbox, stats, sink::get, deadLetters, timing, settings.maxInFlight(),
                 this::posted, fates);
+    }
+
+    private void writeDownKeepsFates(String inputName) {
+        Path dir = dataDir.resolve("outbox").resolve(InputFolder.of(inputName));
+        try {
+            Files.createDirectories(dir);
+            if (!Files.exists(dir.resolve(KEEPS_FATES))) {
+                Files.createFile(dir.resolve(KEEPS_FATES));
+            }
+        } catch (IOException e) {
+            LOG.warn("input {}: cannot write down that it wants delivery fates ({}); after a restart, fates of "
+                    + "events delivered before it asks again are not kept", inputName, e.getMessage());
+        }
     }
 
     /** Opens every outbox folder left from an earlier run and delivers what it holds. */

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.cybexp.input.core.control.Backoff;
+import org.cybexp.input.core.control.DeliveryFates;
 
 /** The whole bundle without a framework: outbox on a temp dir, delivery to a real HTTP receiver on loopback. */
 class DeliveryServiceTest {
@@ -429,6 +430,25 @@ class DeliveryServiceTest {
     @Test
     void unknownInputHasNoStats() {
         assertEquals(DeliveryStats.NONE, start(api.url()).stats("nobody"));
+    }
+
+    @Test
+    void fatesAreKeptOnlyForInputsThatAskedAndFromTheFirstPostAfterARestart() throws Exception {
+        DeliveryService first = start(api.url());
+        first.fates().keep(INPUT);
+        first.deactivate();
+        running.remove(first);
+        DeliveryService second = start(api.url());
+        byte[] body = "{\"kept\":1}".getBytes(StandardCharsets.UTF_8);
+        second.append(input(INPUT), List.of(Event.of(body, "application/json")), null);
+        second.append(input("other"), List.of(Event.of(body, "application/json")), null);
+        await().until(() -> second.stats(INPUT).delivered() == 1 && second.stats("other").delivered() == 1);
+        String sha256 = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        assertTrue(second.fates().fate(INPUT, new DeliveryFates.Posting(INPUT, "org1", "unr-honeypot", sha256))
+                .isPresent(), "kept before the input asked again: it had asked in the earlier run");
+        assertTrue(second.fates().fate("other", new DeliveryFates.Posting("other", "org1", "unr-honeypot", sha256))
+                .isEmpty(), "an input that never asked pays nothing");
     }
 
     private DeliveryService start(String url) {

@@ -44,4 +44,14 @@ public interface DeliveryFates {
      * the delivery service started and is among the latest ones it remembers.
      */
     Optional<Fate> fate(String inputName, Posting posting);
+
+    /**
+     * Keeps the fates of the input's events from now on; asking for a {@link #fate} does too. The delivery keeps
+     * none for an input that never asked, so that inputs without receipts pay nothing for them: call it before
+     * the first event that may need a fate is stored. Does nothing in a provider that keeps every input's fates.
+     *
+     * @since 1.4
+     */
+    default void keep(String inputName) {
+    }
 }

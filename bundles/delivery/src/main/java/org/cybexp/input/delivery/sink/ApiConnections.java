@@ -16,15 +16,11 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
-import org.apache.hc.core5.http.config.Http1Config;
-import org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection;
-import org.apache.hc.core5.io.CloseMode;
-
 /**
  * The keep-alive connections to the API's host (one host, so one route): at most {@code size} at once, the
  * size changeable at runtime; idle ones reused last-in first-out. A connection idle for more than two seconds
  * is checked before reuse (as HttpClient's pool does), so a server that closed it meanwhile costs no failed
- * post. Kept apart from HttpClient's pool and exec chain on purpose: against a fast API their per-request
+ * post. Kept apart from HttpClient's pool, exec chain and HttpCore's connection on purpose: against a fast API their per-request
  * work was most of a post's CPU (see docs/benchmarks.md), and the API is always one direct route.
  */
 final class ApiConnections implements AutoCloseable {
@@ -32,7 +28,7 @@ final class ApiConnections implements AutoCloseable {
     /** As HttpClient's pool: a connection idle this long is checked before it carries a post. */
     static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(2);
 
-    private record Idle(DefaultBHttpClientConnection connection, long since) {
+    private record Idle(ApiConnection connection, long since) {
     }
 
     private final String host;
@@ -69,14 +65,14 @@ final class ApiConnections implements AutoCloseable {
      *
      * @throws IOException if none is free in time, the connection fails, or the pool is closed
      */
-    DefaultBHttpClientConnection lease() throws IOException {
+    ApiConnection lease() throws IOException {
         Idle reuse = take();
         try {
             if (reuse != null) {
                 if (usable(reuse)) {
                     return reuse.connection();
                 }
-                reuse.connection().close(CloseMode.IMMEDIATE); // closed by the server while idle
+                reuse.connection().close(); // closed by the server while idle
             }
             return connect();
         } catch (IOException | RuntimeException e) {
@@ -89,11 +85,7 @@ final class ApiConnections implements AutoCloseable {
         if (System.nanoTime() - idle.since() < checkAfterIdleNanos) {
             return true;
         }
-        try {
-            return !idle.connection().isStale();
-        } catch (IOException e) {
-            return false;
-        }
+        return !idle.connection().isStale();
     }
 
     /** A place in the pool, with the idle connection to reuse, or null to open a new one. */
@@ -123,7 +115,7 @@ final class ApiConnections implements AutoCloseable {
      *
      * @param connection null when the lease produced none
      */
-    void release(DefaultBHttpClientConnection connection, boolean reusable) {
+    void release(ApiConnection connection, boolean reusable) {
         boolean keep;
         synchronized (this) {
             leased--;
@@ -135,7 +127,7 @@ final class ApiConnections implements AutoCloseable {
 
         }
         if (!keep && connection != null) {
-            connection.close(CloseMode.IMMEDIATE);
+            connection.close();
         }
     }
 
@@ -149,14 +141,14 @@ final class ApiConnections implements AutoCloseable {
             }
             notifyAll();
         }
-        excess.forEach(i -> i.connection().close(CloseMode.IMMEDIATE));
+        excess.forEach(i -> i.connection().close());
     }
 
     synchronized int size() {
         return size;
     }
 
-    private DefaultBHttpClientConnection connect() throws IOException {
+    private ApiConnection connect() throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -172,9 +164,7 @@ final class ApiConnections implements AutoCloseable {
                 }
                 secure.startHandshake();
             }
-            DefaultBHttpClientConnection connection = new DefaultBHttpClientConnection(Http1Config.DEFAULT);
-            connection.bind(socket);
-            return connection;
+            return new ApiConnection(socket);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -191,6 +181,6 @@ final class ApiConnections implements AutoCloseable {
             idle.clear();
             notifyAll();
         }
-        all.forEach(i -> i.connection().close(CloseMode.GRACEFUL));
+        all.forEach(i -> i.connection().close());
     }
 }

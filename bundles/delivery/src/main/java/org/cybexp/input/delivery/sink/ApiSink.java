@@ -1,29 +1,18 @@
 package org.cybexp.input.delivery.sink;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonFactory;
 
 import org.apache.hc.client5.http.utils.DateUtils;
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.Method;
-import org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection;
-import org.apache.hc.core5.http.impl.io.HttpRequestExecutor;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
-import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
-import org.apache.hc.core5.http.protocol.HttpCoreContext;
 import org.apache.hc.core5.net.URIAuthority;
 
 import org.cybexp.input.delivery.store.StoredEvent;
@@ -31,22 +20,23 @@ import org.cybexp.input.delivery.store.StoredEvent;
 /**
  * Posts events to CYBEX-P {@code /raw}: multipart/form-data with the text parts {@code name}, {@code orgid},
  * {@code typetag}, {@code timezone} and then the {@code file} part (last: the API stores the upload under the
- * last part's file name), over keep-alive connections ({@link ApiConnections}) with HttpCore's request
- * executor: no retries, no redirects (a redirect must not carry the token to another host), no cookies.
+ * last part's file name), over keep-alive connections ({@link ApiConnections}) with a small HTTP/1.1 exchange of
+ * its own ({@link HttpAnswer}): no retries, no redirects (a redirect must not carry the token to another host),
+ * no cookies. Not HttpCore's request executor: against a fast API its generic message handling was a large
+ * share of a post's CPU (see docs/benchmarks.md).
  */
 public final class ApiSink implements Sink {
 
     private static final int MESSAGE_LIMIT = 500;
     private static final int BODY_LIMIT = 64 * 1024;
     private static final String USER_AGENT = "cybexp-input";
+    private static final byte[] CONTENT_LENGTH = "\r\nContent-Length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEAD_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ApiEndpoint endpoint;
     private final ApiConnections connections;
-    private final HttpRequestExecutor exchange = new HttpRequestExecutor();
-    private final String scheme;
-    private final URIAuthority authority;
-    private final String path;
-    private final String hostHeader;
+    /** The request line and the headers up to the token's value: the same for every post of this sink. */
+    private final byte[] headStart;
     private final Clock clock;
     private final JsonFactory json = new JsonFactory();
     private final FormBody form = new FormBody();
@@ -56,11 +46,12 @@ public final class ApiSink implements Sink {
         this.connections = connections;
         this.clock = clock;
         URI url = endpoint.url();
-        this.scheme = url.getScheme().toLowerCase(Locale.ROOT);
-        this.authority = new URIAuthority(host(url), url.getPort());
         String rawPath = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        this.path = url.getRawQuery() == null ? rawPath : rawPath + "?" + url.getRawQuery();
-        this.hostHeader = authority.toString();
+        String path = url.getRawQuery() == null ? rawPath : rawPath + "?" + url.getRawQuery();
+        String host = new URIAuthority(host(url), url.getPort()).toString();
+        this.headStart = ("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + USER_AGENT
+                + "\r\nContent-Type: " + form.contentType() + "\r\nAuthorization: Bearer ")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** @throws GeneralSecurityException if the TLS settings (CA file) cannot be used */
@@ -95,26 +86,17 @@ public final class ApiSink implements Sink {
 
     @Override
     public SinkAnswer deliver(StoredEvent event) throws IOException {
-        BasicClassicHttpRequest post = new BasicClassicHttpRequest(Method.POST.name(), scheme, authority, path);
         AbstractHttpEntity entity = form.entity(event);
-        // the headers HttpClient's chain added (HttpCore's request interceptors would work them out again per post)
-        post.setHeader(HttpHeaders.HOST, hostHeader);
-        post.setHeader(HttpHeaders.USER_AGENT, USER_AGENT);
-        post.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + endpoint.token().reveal());
-        post.setHeader(HttpHeaders.CONTENT_TYPE, entity.getContentType());
-        post.setHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(entity.getContentLength()));
-        post.setEntity(entity);
-        DefaultBHttpClientConnection connection = null;
+        ApiConnection connection = null;
         boolean reusable = false;
         try {
             connection = connections.lease();
-            HttpCoreContext context = HttpCoreContext.create();
-            ClassicHttpResponse response = exchange.execute(post, connection, context);
-            Answered answered = answer(response);
-            reusable = answered.bodyRead() && exchange.keepAlive(post, response, connection, context);
-            return answered.answer();
-        } catch (IOException | HttpException | RuntimeException e) {
-            // a fresh exception, so that no cause chain of the client's can carry the token
+            send(connection.out(), entity);
+            HttpAnswer answer = HttpAnswer.read(connection.in(), BODY_LIMIT);
+            reusable = answer.reusable();
+            return answer(answer);
+        } catch (IOException | RuntimeException e) {
+            // a fresh exception, so that no cause chain can carry the token
             throw new IOException(endpoint.token().mask(e.getClass().getSimpleName() + ": " + e.getMessage()));
         } finally {
             if (connection != null) {
@@ -123,37 +105,31 @@ public final class ApiSink implements Sink {
         }
     }
 
-    /** The answer, and whether its body was read to its end (else the connection cannot carry another post). */
-    private record Answered(SinkAnswer answer, boolean bodyRead) {
-    }
-
-    private Answered answer(ClassicHttpResponse response) throws IOException {
-        byte[] body = new byte[0];
-        boolean bodyRead = true;
-        HttpEntity entity = response.getEntity();
-        if (entity != null) {
-            try (InputStream in = entity.getContent()) {
-                long length = entity.getContentLength();
-                body = length >= 0 && length <= BODY_LIMIT ? exactly(in, (int) length) : in.readNBytes(BODY_LIMIT);
-                bodyRead = in.read() < 0; // a longer body is not read on: the connection closes instead
+    /** The request head (formatted once but for the token and the length) and the body, in one flush. */
+    private void send(OutputStream out, AbstractHttpEntity entity) throws IOException {
+        out.write(headStart);
+        byte[] token = endpoint.token().reveal().getBytes(StandardCharsets.ISO_8859_1);
+        for (byte b : token) {
+            if (b < 0x20 || b == 0x7f) { // a line break would end the header (bytes beyond ASCII are negative)
+                throw new IOException("the token has a character that cannot go into a header");
             }
         }
-        String message = message(body); // a 2xx's too: an upload's receipt shows it
-        if (response.getCode() >= 200 && response.getCode() < 300) {
-            return new Answered(new SinkAnswer(response.getCode(), endpoint.token().mask(message), null), bodyRead);
-        }
-        if (message.isEmpty()) {
-            message = response.getReasonPhrase() == null ? "" : response.getReasonPhrase();
-        }
-        return new Answered(new SinkAnswer(response.getCode(), endpoint.token().mask(message), retryAfter(response)),
-                bodyRead);
+        out.write(token);
+        out.write(CONTENT_LENGTH);
+        out.write(Long.toString(entity.getContentLength()).getBytes(StandardCharsets.US_ASCII));
+        out.write(HEAD_END);
+        entity.writeTo(out); // flushes
     }
 
-    /** A body of known length, read straight into its array (readNBytes(limit) copies through 8 KiB buffers). */
-    private static byte[] exactly(InputStream in, int length) throws IOException {
-        byte[] body = new byte[length];
-        int read = in.readNBytes(body, 0, length);
-        return read == length ? body : java.util.Arrays.copyOf(body, read);
+    private SinkAnswer answer(HttpAnswer answer) {
+        String message = message(answer.body()); // a 2xx's too: an upload's receipt shows it
+        if (answer.status() >= 200 && answer.status() < 300) {
+            return new SinkAnswer(answer.status(), endpoint.token().mask(message), null);
+        }
+        if (message.isEmpty()) {
+            message = answer.reason();
+        }
+        return new SinkAnswer(answer.status(), endpoint.token().mask(message), retryAfter(answer.retryAfter()));
     }
 
     /** The API's {@code message}, or the body's first 500 characters when it is not such JSON. */
@@ -166,12 +142,11 @@ public final class ApiSink implements Sink {
         return text.length() > MESSAGE_LIMIT ? text.substring(0, MESSAGE_LIMIT) : text;
     }
 
-    private Duration retryAfter(ClassicHttpResponse response) {
-        Header header = response.getFirstHeader(HttpHeaders.RETRY_AFTER);
-        if (header == null || header.getValue() == null) {
+    private Duration retryAfter(String header) {
+        if (header == null) {
             return null;
         }
-        String value = header.getValue().trim();
+        String value = header.trim();
         if (value.matches("\\d{1,9}")) {
             return Duration.ofSeconds(Long.parseLong(value));
         }

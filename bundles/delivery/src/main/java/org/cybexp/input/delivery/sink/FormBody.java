@@ -35,6 +35,11 @@ final class FormBody {
             .withParameters(new BasicNameValuePair("boundary", boundary)).toString();
     private final byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
 
+    /** The {@code Content-Type} of every post of this body's sink. */
+    String contentType() {
+        return contentType;
+    }
+
     /**
      * The entity of one post: repeatable, its length known (no chunked encoding). A body kept in a blob file is
      * streamed from it, never loaded.

@@ -40,6 +40,7 @@ final class UploadInput implements SourceInput {
 
     @Override
     public void fetch(FetchContext ctx) throws IOException, InterruptedException {
+        fates.keep(settings.input()); // before the servlet takes the first upload: its fate must be kept
         Path spool = dir.resolve("spool");
         clearSpool(spool);
         ReceiptBook receipts = new ReceiptBook(dir.resolve("receipts"), settings.idempotency(), ctx.clock()).load();
