@@ -29,6 +29,9 @@ final class DaemonProcess {
         }
     }
 
+    /** The daemon's JVM flags bin/cybexp-input chose, one per line, before JAVA_OPTS (which may override). */
+    static final String DAEMON_FLAGS = "CYBEXP_DAEMON_FLAGS";
+
     private final Home home;
 
     DaemonProcess(Home home) {
@@ -36,8 +39,8 @@ final class DaemonProcess {
     }
 
     /**
-     * Spawns {@code java $JAVA_OPTS -cp felix.jar:launcher.jar ...Cli run}, detached from the terminal, with its
-     * output appended to the log, and waits until its endpoint answers.
+     * Spawns {@code java <daemon flags> $JAVA_OPTS -cp felix.jar:launcher.jar ...Cli run}, detached from the
+     * terminal, with its output appended to the log, and waits until its endpoint answers.
      *
      * @return the endpoint of the new daemon
      */
@@ -46,6 +49,10 @@ final class DaemonProcess {
         List<String> command = new ArrayList<>();
         Optional.ofNullable(setsid()).ifPresent(command::add); // own session: a closed terminal does not reach it
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String daemonFlags = System.getenv(DAEMON_FLAGS); // bin/cybexp-input's own: class data sharing
+        if (daemonFlags != null) {
+            daemonFlags.lines().filter(flag -> !flag.isBlank()).forEach(command::add);
+        }
         String javaOpts = System.getenv("JAVA_OPTS");
         if (javaOpts != null && !javaOpts.isBlank()) {
             command.addAll(Arrays.asList(javaOpts.trim().split("\\s+")));

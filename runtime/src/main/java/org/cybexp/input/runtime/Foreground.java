@@ -50,6 +50,7 @@ final class Foreground {
         System.setProperty("felix.system.properties", home.etc().resolve("system.properties").toUri().toString());
         org.apache.felix.main.Main.loadSystemProperties(); // before JUL: its per-logger levels are read there
         JulLineFormat.install();
+        ClassDataArchive.prepareIfWritten();
         org.apache.felix.main.Main.main(new String[0]);
         return Cli.OK;
     }

@@ -37,6 +37,8 @@ public final class DrainBenchmark {
     private static long lastDrainCpuNanos;
     /** Of it, the time in the kernel (system calls: the sockets, the outbox's files), in clock ticks. */
     private static long lastDrainKernelTicks;
+    /** How long the JIT compiled during the last drain (ms). */
+    private static long lastDrainJitMillis;
 
     private DrainBenchmark() {
     }
@@ -50,7 +52,7 @@ public final class DrainBenchmark {
             long delayMillis = Long.parseLong(sink.substring("delay:".length()));
             try (LoopbackRawApi api = new LoopbackRawApi(TOKEN)) {
                 api.keepRequests(false);
-                warmUp(scratch, api.url(), window);
+                warmUp(scratch, api.url(), window, 2, 5_000);
                 api.latency(Duration.ofMillis(delayMillis));
                 for (int inputs : inputCounts) {
                     // about 8 s of the limit per run, at least 500 records per input
@@ -64,15 +66,16 @@ public final class DrainBenchmark {
                 }
             }
         } else {
-            warmUp(scratch, sink, window);
             for (int inputs : inputCounts) {
                 int perInput = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+                warmUp(scratch, sink, window, inputs, perInput); // the very shape measured: 1 loop of 8 is not 4
                 double rate = drain(scratch, sink, inputs, perInput, window);
+                long compiled = lastDrainJitMillis;
                 double cpuMicros = lastDrainCpuNanos / 1e3 / (inputs * (double) perInput);
                 double kernelMicros = lastDrainKernelTicks * 1e6 / TICKS_PER_SECOND / (inputs * (double) perInput);
                 System.out.printf(Locale.ROOT, "drain inputs=%d max_in_flight=%d records=%d rate=%.0f "
-                        + "cpu_us_per_record=%.1f kernel_us_per_record=%.1f%n", inputs, window, inputs * perInput,
-                        rate, cpuMicros, kernelMicros);
+                        + "cpu_us_per_record=%.1f kernel_us_per_record=%.1f jit_ms=%d%n", inputs, window,
+                        inputs * perInput, rate, cpuMicros, kernelMicros, compiled);
             }
         }
     }
@@ -98,23 +101,40 @@ public final class DrainBenchmark {
     }
 
     /**
-     * Drains outboxes first, unmeasured, until the JIT is done with the path (a running daemon's is warm): at
+     * Drains outboxes first, unmeasured, of the shape measured next (as many inputs, as many records), until the
+     * JIT is done with the path (a running daemon's is warm): at
      * least three drains, then until one ran with less than 50 ms of compiling (else the JIT's own CPU, half a
-     * core on this machine after only three, is counted in the drain's), at most twelve.
+     * core on this machine after only three, is counted in the drain's), at most {@value #MAX_WARM_UPS} (twelve
+     * were not always enough on a slower day of this machine).
      */
-    private static void warmUp(Path scratch, String url, int window) throws Exception {
-        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        for (int i = 1; i <= 12; i++) {
-            long compiledBefore = jit.getTotalCompilationTime();
-            drain(scratch, url, 2, 5_000, window);
-            long compiling = jit.getTotalCompilationTime() - compiledBefore;
-            if (i >= 3 && compiling < 50) {
-                System.err.printf(Locale.ROOT, "warm-up: %d drains of 10,000 records (the last compiled %d ms)%n",
-                        i, compiling);
+    private static final int MAX_WARM_UPS = 24;
+
+    private static void warmUp(Path scratch, String url, int window, int inputs, int perInput) throws Exception {
+        for (int i = 1; i <= MAX_WARM_UPS; i++) {
+            drain(scratch, url, inputs, perInput, window);
+            if (i >= 3 && lastDrainJitMillis < 50) {
+                System.err.printf(Locale.ROOT, "warm-up: %d drains of %,d records (the last compiled %d ms)%n",
+                        i, inputs * perInput, lastDrainJitMillis);
                 return;
             }
         }
-        System.err.println("warm-up: 12 drains, the JIT still compiling");
+        System.err.println("warm-up: " + MAX_WARM_UPS + " drains, the JIT still compiling");
+    }
+
+    /** Waits (at most 3 s) until the JIT has compiled nothing for 200 ms: what the fill made hot is not the drain's. */
+    private static void awaitJitQuiet() throws InterruptedException {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long end = System.nanoTime() + 3_000_000_000L;
+        long last = jit.getTotalCompilationTime();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < end && System.nanoTime() - quietSince < 200_000_000L) {
+            Thread.sleep(20); // a benchmark's wait between phases, not a test's
+            long now = jit.getTotalCompilationTime();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
     }
 
     /** @return records per second from the service's start to the last acknowledgement */
@@ -127,6 +147,9 @@ public final class DrainBenchmark {
             fill(data.resolve("outbox").resolve(InputFolder.of(name)), name, perInput);
         }
         SinkSettings settings = new SinkSettings(url, TOKEN, Duration.ofSeconds(30), 0, true, "", window);
+        awaitJitQuiet();
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long compiledBefore = jit.getTotalCompilationTime();
         long start = System.nanoTime();
         long cpuStart = cpuNanos();
         long kernelStart = kernelTicks();
@@ -140,6 +163,7 @@ public final class DrainBenchmark {
             double rate = total / ((System.nanoTime() - start) / 1e9);
             lastDrainCpuNanos = cpuNanos() - cpuStart;
             lastDrainKernelTicks = kernelTicks() - kernelStart;
+            lastDrainJitMillis = jit.getTotalCompilationTime() - compiledBefore;
             return rate;
         } finally {
             service.deactivate();

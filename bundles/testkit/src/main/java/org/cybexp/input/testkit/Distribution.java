@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,7 @@ public final class Distribution implements AutoCloseable {
     private final Path home;
     private final Path elsewhere;
     private final int httpPort;
+    private final Map<String, String> environment = new LinkedHashMap<>();
 
     /** The outcome of one command. */
     public record Result(int code, String out, String err) {
@@ -106,6 +109,12 @@ public final class Distribution implements AutoCloseable {
         return elsewhere;
     }
 
+    /** Sets an environment variable for every later {@link #cli} and {@link #run} (e.g. CYBEXP_CDS). */
+    public Distribution environment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     /** Runs {@code bin/cybexp-input} with these arguments. */
     public Result cli(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
@@ -129,6 +138,7 @@ public final class Distribution implements AutoCloseable {
         builder.environment().remove("CYBEXP_HOME");
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("JAVA_OPTS", "-Xmx256m");
+        builder.environment().putAll(environment);
         Process process = builder.start();
         if (!process.waitFor(CLI_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -122,10 +122,12 @@ public final class ApiSink implements Sink {
     }
 
     private SinkAnswer answer(HttpAnswer answer) {
-        String message = message(answer.body()); // a 2xx's too: an upload's receipt shows it
+        byte[] body = answer.body();
         if (answer.status() >= 200 && answer.status() < 300) {
-            return new SinkAnswer(answer.status(), endpoint.token().mask(message), null);
+            // a 2xx's message too, but only read if asked for: an upload's receipt shows it
+            return SinkAnswer.readLater(answer.status(), () -> endpoint.token().mask(message(body)));
         }
+        String message = message(body);
         if (message.isEmpty()) {
             message = answer.reason();
         }
