@@ -8,7 +8,6 @@
 #   cpu:         CPU time (user + system) the daemon had used when boot was seen, from /proc/<pid>/stat
 #   web:         `start` until the web console answers (401 without a password); the web stack starts at level 4,
 #                after the inputs: hot deploy and undeploy are measured once it is up (a settled daemon)
-# Round 1 runs without a class data archive (the copy is fresh: its first stop writes data/cds/), later rounds map it.
 # Usage: bench/container/run.sh [ROUNDS]   (after `mvn -B -q package -DskipTests`; default 5 rounds)
 # Runs on a copy of runtime/target/cybexp-input in a temporary folder, offline: the input has no API and a
 # feed URL on a closed loopback port, so nothing leaves the machine.
