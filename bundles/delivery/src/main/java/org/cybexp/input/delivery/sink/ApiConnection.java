@@ -11,11 +11,6 @@ import java.net.SocketTimeoutException;
  * One connection to the API (a plain socket or an {@code SSLSocket}) with its buffered streams: a request goes
  * out in one flush, its answer is read with {@link HttpAnswer}. Used by one thread at a time (leased from
  * {@link ApiConnections}).
- *
- * <p>Its socket has no read timeout: the JDK serves a timed read with a non-blocking read, a poll and a second
- * read, three system calls where a blocking read is one, on every post. The timeout is kept by a watchdog
- * instead ({@link #arm}, {@link #expireIfOverdue}), as OkHttp's does: it closes a connection whose exchange runs
- * late.
  */
 final class ApiConnection implements AutoCloseable {
 
@@ -24,43 +19,11 @@ final class ApiConnection implements AutoCloseable {
     private final Socket socket;
     private final AnswerInput in;
     private final OutputStream out;
-    /** When the running exchange must have ended ({@link System#nanoTime}), or 0 while none runs. */
-    private volatile long deadline;
-    private volatile boolean expired;
 
     ApiConnection(Socket socket) throws IOException {
         this.socket = socket;
         this.in = new AnswerInput(socket.getInputStream(), BUFFER);
         this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
-    }
-
-    /** An exchange begins: it must end by {@code deadlineNanos} ({@link System#nanoTime}), or the watchdog ends it. */
-    void arm(long deadlineNanos) {
-        expired = false;
-        deadline = deadlineNanos == 0 ? 1 : deadlineNanos;
-    }
-
-    /** The exchange ended in time (or failed on its own). */
-    void disarm() {
-        deadline = 0;
-    }
-
-    /**
-     * The watchdog's check: closes the connection if its exchange is overdue, so that the blocked read or write
-     * fails at once. @return whether the connection is done with (closed now or before)
-     */
-    boolean expireIfOverdue(long nowNanos) {
-        long due = deadline;
-        if (due != 0 && nowNanos - due > 0) {
-            expired = true;
-            close();
-        }
-        return socket.isClosed();
-    }
-
-    /** Whether the watchdog closed this connection because its exchange ran past the timeout. */
-    boolean expired() {
-        return expired;
     }
 
     /** Where the request is written; the caller's last write flushes it. */

@@ -10,10 +10,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLParameters;
@@ -41,9 +37,6 @@ final class ApiConnections implements AutoCloseable {
     private final boolean verifyHost;
     private final int timeoutMillis;
     private final long checkAfterIdleNanos;
-    /** Every connection not yet closed, for the watchdog. */
-    private final Set<ApiConnection> open = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService watchdog;
 
     // guarded by this
     private final Deque<Idle> idle = new ArrayDeque<>();
@@ -54,8 +47,7 @@ final class ApiConnections implements AutoCloseable {
     /**
      * @param tls for https, else null
      * @param verifyHost whether the certificate must name {@code host} (off only with verify_tls false)
-     * @param timeoutMillis to connect, for each exchange (a post and its whole answer), and to wait for a free
-     *     connection
+     * @param timeoutMillis to connect, for each read, and to wait for a free connection
      */
     ApiConnections(String host, int port, SSLSocketFactory tls, boolean verifyHost, int size, int timeoutMillis,
             Duration checkAfterIdle) {
@@ -66,26 +58,6 @@ final class ApiConnections implements AutoCloseable {
         this.verifyHost = verifyHost;
         this.size = Math.max(1, size);
         this.timeoutMillis = timeoutMillis;
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "cybexp-api-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long period = Math.max(10, Math.min(1000, timeoutMillis / 4)); // a late exchange ends within 1.25 timeouts
-        watchdog.scheduleWithFixedDelay(this::expireOverdue, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    /** The watchdog's round: ends overdue exchanges, forgets closed connections, stops once closed and empty. */
-    private void expireOverdue() {
-        long now = System.nanoTime();
-        open.removeIf(connection -> connection.expireIfOverdue(now));
-        boolean done;
-        synchronized (this) {
-            done = closed && open.isEmpty();
-        }
-        if (done) {
-            watchdog.shutdown(); // the last post in flight after close has ended
-        }
     }
 
     /**
@@ -96,19 +68,13 @@ final class ApiConnections implements AutoCloseable {
     ApiConnection lease() throws IOException {
         Idle reuse = take();
         try {
-            ApiConnection connection = null;
             if (reuse != null) {
                 if (usable(reuse)) {
-                    connection = reuse.connection();
-                } else {
-                    reuse.connection().close(); // closed by the server while idle
+                    return reuse.connection();
                 }
+                reuse.connection().close(); // closed by the server while idle
             }
-            if (connection == null) {
-                connection = connect();
-            }
-            connection.arm(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
-            return connection;
+            return connect();
         } catch (IOException | RuntimeException e) {
             release(null, false);
             throw e;
@@ -150,14 +116,10 @@ final class ApiConnections implements AutoCloseable {
      * @param connection null when the lease produced none
      */
     void release(ApiConnection connection, boolean reusable) {
-        if (connection != null) {
-            connection.disarm();
-        }
         boolean keep;
         synchronized (this) {
             leased--;
-            keep = connection != null && reusable && !connection.expired() && !closed
-                    && leased + idle.size() < size;
+            keep = connection != null && reusable && !closed && leased + idle.size() < size;
             if (keep) {
                 idle.addFirst(new Idle(connection, System.nanoTime()));
             }
@@ -190,7 +152,7 @@ final class ApiConnections implements AutoCloseable {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(timeoutMillis); // for the TLS handshake; no read timeout once connected
+            socket.setSoTimeout(timeoutMillis);
             socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), timeoutMillis);
             if (tls != null) {
                 SSLSocket secure = (SSLSocket) tls.createSocket(socket, host, port, true);
@@ -202,10 +164,7 @@ final class ApiConnections implements AutoCloseable {
                 }
                 secure.startHandshake();
             }
-            socket.setSoTimeout(0); // the watchdog keeps the timeout (ApiConnection)
-            ApiConnection connection = new ApiConnection(socket);
-            open.add(connection);
-            return connection;
+            return new ApiConnection(socket);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

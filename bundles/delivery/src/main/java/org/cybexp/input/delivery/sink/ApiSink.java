@@ -2,7 +2,6 @@ package org.cybexp.input.delivery.sink;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -97,10 +96,6 @@ public final class ApiSink implements Sink {
             reusable = answer.reusable();
             return answer(answer);
         } catch (IOException | RuntimeException e) {
-            if (connection != null && connection.expired()) { // the watchdog closed it: the exchange ran late
-                throw new SocketTimeoutException("SocketTimeoutException: no answer from the API within "
-                        + endpoint.timeout().toMillis() + " ms");
-            }
             // a fresh exception, so that no cause chain can carry the token
             throw new IOException(endpoint.token().mask(e.getClass().getSimpleName() + ": " + e.getMessage()));
         } finally {
