@@ -2,10 +2,9 @@ package org.cybexp.input.delivery.store;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -26,8 +25,6 @@ import java.util.zip.CRC32C;
  *
  * <p>The slots and the table are written when the file is opened, so an acknowledgement overwrites bytes the
  * disk already holds and needs no new space: a full disk cannot keep delivery from writing down what the API took.
- * The file is read in one go when opened and each slot written with one positional write (every post pays for
- * its acknowledgement, and an open used to cost three system calls per entry).
  */
 final class AckFile implements Closeable {
 
@@ -38,7 +35,7 @@ final class AckFile implements Closeable {
     /** Entries and slots checksum different bytes, so neither is ever taken for the other. */
     private static final byte ENTRY_TAG = 'E';
 
-    private final FileChannel file;
+    private final RandomAccessFile file;
     private final long syncEveryMillis;
     private long watermark;
     private int nextSlot;
@@ -47,7 +44,7 @@ final class AckFile implements Closeable {
     private final NavigableMap<Long, Integer> entries = new TreeMap<>();
     private final Deque<Integer> free = new ArrayDeque<>();
 
-    private AckFile(FileChannel file, long syncEveryMillis, long watermark, int nextSlot) {
+    private AckFile(RandomAccessFile file, long syncEveryMillis, long watermark, int nextSlot) {
         this.file = file;
         this.syncEveryMillis = syncEveryMillis;
         this.watermark = watermark;
@@ -60,14 +57,12 @@ final class AckFile implements Closeable {
     }
 
     static AckFile open(Path path, long syncEveryMillis, int capacity) throws IOException {
-        FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
         try {
-            ByteBuffer bytes = readAll(file, entryOffset(capacity));
             long best = -1;
             int bestSlot = -1;
             for (int slot = 0; slot < 2; slot++) {
-                long seq = seqAt(bytes, slot * SLOT, null);
+                long seq = readSeq(file, (long) slot * SLOT, null);
                 if (seq > best) {
                     best = seq;
                     bestSlot = slot;
@@ -75,7 +70,7 @@ final class AckFile implements Closeable {
             }
             AckFile ack = new AckFile(file, syncEveryMillis, best, bestSlot == 0 ? 1 : 0);
             for (int i = 0; i < capacity; i++) {
-                long seq = seqAt(bytes, (int) entryOffset(i), ENTRY_TAG);
+                long seq = readSeq(file, entryOffset(i), ENTRY_TAG);
                 if (seq > best) {
                     ack.entries.put(seq, i);
                 } else {
@@ -90,22 +85,17 @@ final class AckFile implements Closeable {
         }
     }
 
-    /** The file's first {@code limit} bytes, or fewer if it is shorter. */
-    private static ByteBuffer readAll(FileChannel file, long limit) throws IOException {
-        ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(limit, file.size()));
-        while (bytes.hasRemaining() && file.read(bytes, bytes.position()) >= 0) {
-            // a regular file reads whole at once; the loop only covers a short read
-        }
-        return bytes.flip();
-    }
-
     /** The checksummed number at {@code offset}, or -1 if there is none intact (never written, torn). */
-    private static long seqAt(ByteBuffer bytes, int offset, Byte tag) {
-        if (bytes.limit() < offset + SLOT) {
+    private static long readSeq(RandomAccessFile file, long offset, Byte tag) throws IOException {
+        if (file.length() < offset + SLOT) {
             return -1;
         }
-        long seq = bytes.getLong(offset);
-        return bytes.getInt(offset + 8) == crc(seq, tag) ? seq : -1;
+        byte[] bytes = new byte[SLOT];
+        file.seek(offset);
+        file.readFully(bytes);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long seq = buffer.getLong(0);
+        return buffer.getInt(8) == crc(seq, tag) ? seq : -1;
     }
 
     /**
@@ -113,29 +103,24 @@ final class AckFile implements Closeable {
      * with the current watermark, which reads back the same, and the table with entries that mean nothing. Best
      * effort: on a disk already full the outbox still opens, and an ack that fails is written again.
      */
-    private static void reserve(FileChannel file, long watermark, int capacity) {
+    private static void reserve(RandomAccessFile file, long watermark, int capacity) {
         try {
-            long length = file.size();
+            long length = file.length();
             long full = entryOffset(capacity);
             if (length >= full) {
                 return;
             }
             for (long at = length - length % SLOT; at < TABLE; at += SLOT) {
-                writeAt(file, slot(watermark, null), at);
+                file.seek(at);
+                file.write(slot(watermark, null));
             }
             // zeros, which no entry's checksum matches, written rather than a sparse hole: the blocks are allocated
             long from = Math.max(length, TABLE);
-            writeAt(file, new byte[(int) (full - from)], from);
-            file.force(true);
+            file.seek(from);
+            file.write(new byte[(int) (full - from)]);
+            file.getFD().sync();
         } catch (IOException e) {
             // no room now: the first acknowledgement allocates what it needs instead
-        }
-    }
-
-    private static void writeAt(FileChannel file, byte[] bytes, long position) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-            file.write(buffer, position + buffer.position());
         }
     }
 
@@ -172,12 +157,14 @@ final class AckFile implements Closeable {
             if (index == null) {
                 throw new IllegalStateException("no room for another acknowledgement out of order");
             }
-            writeAt(file, slot(seq, ENTRY_TAG), entryOffset(index));
+            file.seek(entryOffset(index));
+            file.write(slot(seq, ENTRY_TAG));
             free.removeFirst();
             entries.put(seq, index);
         }
         if (newWatermark > watermark) {
-            writeAt(file, slot(newWatermark, null), (long) nextSlot * SLOT);
+            file.seek((long) nextSlot * SLOT);
+            file.write(slot(newWatermark, null));
             nextSlot = 1 - nextSlot;
             watermark = newWatermark;
             Map<Long, Integer> passed = entries.headMap(newWatermark, true);
@@ -185,7 +172,7 @@ final class AckFile implements Closeable {
             passed.clear();
         }
         if (nowMillis - lastSync >= syncEveryMillis) {
-            file.force(false); // fdatasync: the bytes and what reading them back needs, not the file times
+            file.getFD().sync();
             lastSync = nowMillis;
         }
     }
@@ -193,7 +180,7 @@ final class AckFile implements Closeable {
     @Override
     public synchronized void close() throws IOException {
         try (file) {
-            file.force(true);
+            file.getFD().sync();
         }
     }
 
