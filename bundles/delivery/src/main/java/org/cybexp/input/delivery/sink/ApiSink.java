@@ -122,12 +122,10 @@ public final class ApiSink implements Sink {
     }
 
     private SinkAnswer answer(HttpAnswer answer) {
-        byte[] body = answer.body();
+        String message = message(answer.body()); // a 2xx's too: an upload's receipt shows it
         if (answer.status() >= 200 && answer.status() < 300) {
-            // a 2xx's message too, but only read if asked for: an upload's receipt shows it
-            return SinkAnswer.readLater(answer.status(), () -> endpoint.token().mask(message(body)));
+            return new SinkAnswer(answer.status(), endpoint.token().mask(message), null);
         }
-        String message = message(body);
         if (message.isEmpty()) {
             message = answer.reason();
         }
