@@ -24,7 +24,8 @@ public @interface ApiConfig {
     String token() default "";
 
     @AttributeDefinition(name = "Timeout (s)", min = "1",
-            description = "Seconds allowed to connect, for each read of an answer and to wait for a free connection.")
+            description = "Seconds allowed to connect, for a post to move (no byte sent or received for this long"
+                    + " fails it) and to wait for a free connection.")
     long timeout() default 30;
 
     @AttributeDefinition(name = "Posts in flight per input", min = "1",

@@ -50,11 +50,12 @@ class ClassDataSharingIT {
             assertEquals(0, dist.cli("stop").code());
 
             only(cds, ".jsa.part"); // written again, whole, at this stop
+            Files.write(cds.resolve("daemon-1.jsa.part"), new byte[16]); // another Java's or options' unfinished one
             assertEquals(0, dist.cli("start").code());
             long third = dist.daemonPid().orElseThrow();
             Path archive = only(cds, ".jsa");
             assertTrue(mapsAnArchive(third), "a later start maps " + archive);
-            assertEquals(List.of(), files(cds, ".jsa.part"));
+            assertEquals(List.of(), files(cds, ".jsa.part"), "taken, and the other fingerprint's removed");
             Await.until(60, "the inputs run", () -> dist.cli("status").out().contains("main"));
             assertFalse(log(dist).contains("[cds]"), "the JVM had nothing to complain about: " + log(dist));
             assertEquals(0, dist.cli("stop").code());

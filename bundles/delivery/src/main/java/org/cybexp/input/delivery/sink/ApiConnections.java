@@ -10,11 +10,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The keep-alive connections to the API's host (one host, so one route): at most {@code size} at once, the
@@ -24,6 +31,8 @@ import javax.net.ssl.SSLSocketFactory;
  * work was most of a post's CPU (see docs/benchmarks.md), and the API is always one direct route.
  */
 final class ApiConnections implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiConnections.class);
 
     /** As HttpClient's pool: a connection idle this long is checked before it carries a post. */
     static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(2);
@@ -37,6 +46,9 @@ final class ApiConnections implements AutoCloseable {
     private final boolean verifyHost;
     private final int timeoutMillis;
     private final long checkAfterIdleNanos;
+    /** Every connection not yet closed, for the watchdog. */
+    private final Set<ApiConnection> open = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService watchdog;
 
     // guarded by this
     private final Deque<Idle> idle = new ArrayDeque<>();
@@ -47,7 +59,8 @@ final class ApiConnections implements AutoCloseable {
     /**
      * @param tls for https, else null
      * @param verifyHost whether the certificate must name {@code host} (off only with verify_tls false)
-     * @param timeoutMillis to connect, for each read, and to wait for a free connection
+     * @param timeoutMillis to connect, for an exchange to move (a byte read or written), and to wait for a free
+     *     connection
      */
     ApiConnections(String host, int port, SSLSocketFactory tls, boolean verifyHost, int size, int timeoutMillis,
             Duration checkAfterIdle) {
@@ -58,6 +71,30 @@ final class ApiConnections implements AutoCloseable {
         this.verifyHost = verifyHost;
         this.size = Math.max(1, size);
         this.timeoutMillis = timeoutMillis;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "cybexp-api-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = Math.max(10, Math.min(1000, timeoutMillis / 4)); // a late exchange ends within 1.25 timeouts
+        watchdog.scheduleWithFixedDelay(this::expireOverdue, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** The watchdog's round: ends late exchanges, forgets closed connections, stops once closed and empty. */
+    private void expireOverdue() {
+        try {
+            long now = System.nanoTime();
+            open.removeIf(connection -> connection.expireIfOverdue(now));
+            boolean done;
+            synchronized (this) {
+                done = closed && open.isEmpty();
+            }
+            if (done) {
+                watchdog.shutdown(); // the last post in flight after close has ended
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the API timeout watchdog failed a round, next round goes on: {}", e.toString());
+        }
     }
 
     /**
@@ -68,13 +105,19 @@ final class ApiConnections implements AutoCloseable {
     ApiConnection lease() throws IOException {
         Idle reuse = take();
         try {
+            ApiConnection connection = null;
             if (reuse != null) {
                 if (usable(reuse)) {
-                    return reuse.connection();
+                    connection = reuse.connection();
+                } else {
+                    reuse.connection().close(); // closed by the server while idle
                 }
-                reuse.connection().close(); // closed by the server while idle
             }
-            return connect();
+            if (connection == null) {
+                connection = connect();
+            }
+            connection.arm();
+            return connection;
         } catch (IOException | RuntimeException e) {
             release(null, false);
             throw e;
@@ -116,10 +159,11 @@ final class ApiConnections implements AutoCloseable {
      * @param connection null when the lease produced none
      */
     void release(ApiConnection connection, boolean reusable) {
+        boolean inTime = connection != null && connection.disarm();
         boolean keep;
         synchronized (this) {
             leased--;
-            keep = connection != null && reusable && !closed && leased + idle.size() < size;
+            keep = inTime && reusable && !closed && leased + idle.size() < size;
             if (keep) {
                 idle.addFirst(new Idle(connection, System.nanoTime()));
             }
@@ -149,10 +193,11 @@ final class ApiConnections implements AutoCloseable {
     }
 
     private ApiConnection connect() throws IOException {
-        Socket socket = new Socket();
+        Socket plain = new Socket();
+        Socket socket = plain;
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(timeoutMillis);
+            socket.setSoTimeout(timeoutMillis); // for the TLS handshake
             socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), timeoutMillis);
             if (tls != null) {
                 SSLSocket secure = (SSLSocket) tls.createSocket(socket, host, port, true);
@@ -164,7 +209,10 @@ final class ApiConnections implements AutoCloseable {
                 }
                 secure.startHandshake();
             }
-            return new ApiConnection(socket);
+            socket.setSoTimeout(0); // from now on the watchdog keeps the timeout (see ApiConnection)
+            ApiConnection connection = new ApiConnection(socket, plain, TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+            open.add(connection);
+            return connection;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

@@ -2,6 +2,7 @@ package org.cybexp.input.delivery.sink;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -96,6 +97,10 @@ public final class ApiSink implements Sink {
             reusable = answer.reusable();
             return answer(answer);
         } catch (IOException | RuntimeException e) {
+            if (connection != null && connection.expired()) { // the watchdog closed it: nothing moved in time
+                throw new SocketTimeoutException("SocketTimeoutException: no byte to or from the API for "
+                        + endpoint.timeout().toMillis() + " ms");
+            }
             // a fresh exception, so that no cause chain can carry the token
             throw new IOException(endpoint.token().mask(e.getClass().getSimpleName() + ": " + e.getMessage()));
         } finally {

@@ -4,7 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -25,6 +28,10 @@ import java.util.zip.CRC32C;
  *
  * <p>The slots and the table are written when the file is opened, so an acknowledgement overwrites bytes the
  * disk already holds and needs no new space: a full disk cannot keep delivery from writing down what the API took.
+ * Then they are written through a memory mapping: a store into the page cache, which a killed process leaves
+ * behind as a {@code write} does, instead of a seek and a write (two system calls each, made under the outbox's
+ * lock, which the other posts of the input wait for). Where the file could not be made full size it is written
+ * with seeks and writes.
  */
 final class AckFile implements Closeable {
 
@@ -36,6 +43,8 @@ final class AckFile implements Closeable {
     private static final byte ENTRY_TAG = 'E';
 
     private final RandomAccessFile file;
+    /** The slots and the table, mapped; null when the file could not be made full size (then the file is written). */
+    private final MappedByteBuffer mapped;
     private final long syncEveryMillis;
     private long watermark;
     private int nextSlot;
@@ -44,8 +53,10 @@ final class AckFile implements Closeable {
     private final NavigableMap<Long, Integer> entries = new TreeMap<>();
     private final Deque<Integer> free = new ArrayDeque<>();
 
-    private AckFile(RandomAccessFile file, long syncEveryMillis, long watermark, int nextSlot) {
+    private AckFile(RandomAccessFile file, MappedByteBuffer mapped, long syncEveryMillis, long watermark,
+            int nextSlot) {
         this.file = file;
+        this.mapped = mapped;
         this.syncEveryMillis = syncEveryMillis;
         this.watermark = watermark;
         this.nextSlot = nextSlot;
@@ -59,25 +70,31 @@ final class AckFile implements Closeable {
     static AckFile open(Path path, long syncEveryMillis, int capacity) throws IOException {
         RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
         try {
+            // one read of all of it: a read per entry was three system calls each, 24k for a new outbox's table
+            long length = file.length();
+            byte[] bytes = new byte[(int) Math.min(length, entryOffset(capacity))];
+            file.readFully(bytes);
+            ByteBuffer table = ByteBuffer.wrap(bytes);
             long best = -1;
             int bestSlot = -1;
             for (int slot = 0; slot < 2; slot++) {
-                long seq = readSeq(file, (long) slot * SLOT, null);
+                long seq = readSeq(table, slot * SLOT, null);
                 if (seq > best) {
                     best = seq;
                     bestSlot = slot;
                 }
             }
-            AckFile ack = new AckFile(file, syncEveryMillis, best, bestSlot == 0 ? 1 : 0);
+            boolean full = reserve(file, length, best, capacity);
+            AckFile ack = new AckFile(file, full ? map(path, entryOffset(capacity)) : null, syncEveryMillis, best,
+                    bestSlot == 0 ? 1 : 0);
             for (int i = 0; i < capacity; i++) {
-                long seq = readSeq(file, entryOffset(i), ENTRY_TAG);
+                long seq = readSeq(table, (int) entryOffset(i), ENTRY_TAG);
                 if (seq > best) {
                     ack.entries.put(seq, i);
                 } else {
                     ack.free.addLast(i);
                 }
             }
-            reserve(file, best, capacity);
             return ack;
         } catch (IOException | RuntimeException e) {
             file.close();
@@ -85,30 +102,41 @@ final class AckFile implements Closeable {
         }
     }
 
+    /**
+     * Maps the first {@code size} bytes, on a channel of its own closed at once: the mapping outlives it, and no
+     * interrupt of a delivery thread can close it (an interrupt closes a channel for every user).
+     *
+     * @return null if it cannot be mapped: then the file is written with seeks and writes
+     */
+    private static MappedByteBuffer map(Path path, long size) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
     /** The checksummed number at {@code offset}, or -1 if there is none intact (never written, torn). */
-    private static long readSeq(RandomAccessFile file, long offset, Byte tag) throws IOException {
-        if (file.length() < offset + SLOT) {
+    private static long readSeq(ByteBuffer table, int offset, Byte tag) {
+        if (table.limit() < offset + SLOT) {
             return -1;
         }
-        byte[] bytes = new byte[SLOT];
-        file.seek(offset);
-        file.readFully(bytes);
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        long seq = buffer.getLong(0);
-        return buffer.getInt(8) == crc(seq, tag) ? seq : -1;
+        long seq = table.getLong(offset);
+        return table.getInt(offset + 8) == crc(seq, tag) ? seq : -1;
     }
 
     /**
      * Writes what the file does not have yet (a new outbox, or one written before the table existed): the slots
      * with the current watermark, which reads back the same, and the table with entries that mean nothing. Best
      * effort: on a disk already full the outbox still opens, and an ack that fails is written again.
+     *
+     * @return whether the file has its full size now
      */
-    private static void reserve(RandomAccessFile file, long watermark, int capacity) {
+    private static boolean reserve(RandomAccessFile file, long length, long watermark, int capacity) {
         try {
-            long length = file.length();
             long full = entryOffset(capacity);
             if (length >= full) {
-                return;
+                return true;
             }
             for (long at = length - length % SLOT; at < TABLE; at += SLOT) {
                 file.seek(at);
@@ -119,8 +147,9 @@ final class AckFile implements Closeable {
             file.seek(from);
             file.write(new byte[(int) (full - from)]);
             file.getFD().sync();
+            return true;
         } catch (IOException e) {
-            // no room now: the first acknowledgement allocates what it needs instead
+            return false; // no room now: the first acknowledgement allocates what it needs instead
         }
     }
 
@@ -157,14 +186,12 @@ final class AckFile implements Closeable {
             if (index == null) {
                 throw new IllegalStateException("no room for another acknowledgement out of order");
             }
-            file.seek(entryOffset(index));
-            file.write(slot(seq, ENTRY_TAG));
+            write(entryOffset(index), seq, ENTRY_TAG);
             free.removeFirst();
             entries.put(seq, index);
         }
         if (newWatermark > watermark) {
-            file.seek((long) nextSlot * SLOT);
-            file.write(slot(newWatermark, null));
+            write((long) nextSlot * SLOT, newWatermark, null);
             nextSlot = 1 - nextSlot;
             watermark = newWatermark;
             Map<Long, Integer> passed = entries.headMap(newWatermark, true);
@@ -172,15 +199,32 @@ final class AckFile implements Closeable {
             passed.clear();
         }
         if (nowMillis - lastSync >= syncEveryMillis) {
-            file.getFD().sync();
+            sync();
             lastSync = nowMillis;
+        }
+    }
+
+    private void write(long offset, long seq, Byte tag) throws IOException {
+        if (mapped != null) {
+            mapped.putLong((int) offset, seq).putInt((int) offset + 8, crc(seq, tag));
+        } else {
+            file.seek(offset);
+            file.write(slot(seq, tag));
+        }
+    }
+
+    private void sync() throws IOException {
+        if (mapped != null) {
+            mapped.force(); // msync(MS_SYNC): the mapped pages to the disk, as fsync would
+        } else {
+            file.getFD().sync();
         }
     }
 
     @Override
     public synchronized void close() throws IOException {
         try (file) {
-            file.getFD().sync();
+            sync();
         }
     }
 
