@@ -49,6 +49,7 @@ final class AckFile implements Closeable {
     private long watermark;
     private int nextSlot;
     private long lastSync;
+    private boolean closed;
     /** Entry index by sequence number, for the out-of-order acknowledgements above the watermark. */
     private final NavigableMap<Long, Integer> entries = new TreeMap<>();
     private final Deque<Integer> free = new ArrayDeque<>();
@@ -181,6 +182,9 @@ final class AckFile implements Closeable {
      * @throws IllegalStateException if {@code seq} needs an entry and the table is full (see {@link #room})
      */
     synchronized void ack(long seq, long newWatermark, long nowMillis) throws IOException {
+        if (closed) {
+            throw new IOException("the acknowledgement file is closed");
+        }
         if (seq > newWatermark && !entries.containsKey(seq)) {
             Integer index = free.peekFirst();
             if (index == null) {
@@ -223,8 +227,16 @@ final class AckFile implements Closeable {
 
     @Override
     public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try (file) {
             sync();
+        } finally {
+            if (mapped != null) {
+                Unmapper.unmap(mapped); // no ack() can touch it now: closed is set, and ack() takes this lock
+            }
         }
     }
 
