@@ -157,7 +157,9 @@ class FullDiskTest {
     @Test
     void theReserveStopsFetchingBeforeTheOutboxFillsTheDiskAndFetchingGoesOnOnceDelivered() throws IOException {
         api.down();
-        service = start(new OutboxCaps(1L << 40, 1L << 40, 2 * MIB));
+        // waits of 1.5 s and more after a failure (filling takes ~0.1 s): a post failing while the disk fills
+        // would take the place of the disk's report as the last error; the first one fails before the disk is low
+        service = start(new OutboxCaps(1L << 40, 1L << 40, 2 * MIB), Duration.ofMillis(500));
         List<String> appended = new ArrayList<>();
         String padding = "x".repeat(10_000);
 
@@ -195,9 +197,13 @@ class FullDiskTest {
     // ---- helpers
 
     private DeliveryService start(OutboxCaps caps) {
+        return start(caps, Duration.ofMillis(1));
+    }
+
+    private DeliveryService start(OutboxCaps caps, Duration backoff) {
         // API backoff in milliseconds; the local retry of production, so the measured resumption is the real one
         DeliveryTiming timing = new DeliveryTiming(Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
-                new Backoff(Duration.ofMillis(1), () -> 1.0), Duration.ofMinutes(5), DeliveryTiming.LOCAL_RETRY);
+                new Backoff(backoff, () -> 1.0), Duration.ofMinutes(5), DeliveryTiming.LOCAL_RETRY);
         DeliveryService started = new DeliveryService(disk, new SinkSettings(api.url(), TOKEN, Duration.ofSeconds(5),
                 4, true, ""), timing, new SecretResolver(name -> null));
         started.caps(caps);
