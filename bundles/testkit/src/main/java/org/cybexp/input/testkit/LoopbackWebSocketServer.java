@@ -489,8 +489,10 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
         /** Drops the TCP connection without a close frame, as a crashed relay or a cut cable does. */
         public void drop() {
             open = false;
+            // the TCP socket first: closing a TLS socket whose peer is still there waits for its close_notify
+            // (seen hanging WebSocketTlsTest's teardown); the TLS layer then fails at once, and does not close tcp
+            closeQuietly(tcp);
             closeQuietly(socket);
-            closeQuietly(tcp); // the TLS layer does not close it
             gone.countDown();
         }
 
