@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ApiConnection implements AutoCloseable {
 
     private static final int BUFFER = 8192;
-    /** A write of more than this is cut, so that each part pushes the deadline. */
-    private static final int WRITE_CHUNK = 64 * 1024;
+    /** A write of more than this is cut, so that each part pushes the deadline (a TLS record is 16 KiB too). */
+    private static final int WRITE_CHUNK = 16 * 1024;
     /** The deadline while no exchange runs. */
     private static final long IDLE = Long.MIN_VALUE;
     /** The deadline once the watchdog ended the exchange. */

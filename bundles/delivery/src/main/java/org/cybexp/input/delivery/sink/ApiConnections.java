@@ -87,12 +87,12 @@ final class ApiConnections implements AutoCloseable {
             open.removeIf(connection -> connection.expireIfOverdue(now));
             boolean done;
             synchronized (this) {
-                done = closed && open.isEmpty();
+                done = closed && leased == 0 && open.isEmpty(); // a lease may be connecting still
             }
             if (done) {
                 watchdog.shutdown(); // the last post in flight after close has ended
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: it would cancel every later round
             LOG.warn("the API timeout watchdog failed a round, next round goes on: {}", e.toString());
         }
     }

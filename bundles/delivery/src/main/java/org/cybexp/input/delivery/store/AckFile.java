@@ -3,6 +3,7 @@ package org.cybexp.input.delivery.store;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -44,7 +45,7 @@ final class AckFile implements Closeable {
 
     private final RandomAccessFile file;
     /** The slots and the table, mapped; null when the file could not be made full size (then the file is written). */
-    private final MappedByteBuffer mapped;
+    private MappedByteBuffer mapped;
     private final long syncEveryMillis;
     private long watermark;
     private int nextSlot;
@@ -210,7 +211,15 @@ final class AckFile implements Closeable {
 
     private void write(long offset, long seq, Byte tag) throws IOException {
         if (mapped != null) {
-            mapped.putLong((int) offset, seq).putInt((int) offset + 8, crc(seq, tag));
+            try {
+                mapped.putLong((int) offset, seq).putInt((int) offset + 8, crc(seq, tag));
+                return;
+            } catch (InternalError e) {
+                // SIGBUS: the page could not be had (a copy-on-write file system out of space, an I/O error);
+                // from now on the file is written, whose failures are IOExceptions the delivery retries
+                unmapAfterFault();
+                throw new IOException("the acknowledgement table could not be written: " + e.getMessage());
+            }
         } else {
             file.seek(offset);
             file.write(slot(seq, tag));
@@ -219,10 +228,23 @@ final class AckFile implements Closeable {
 
     private void sync() throws IOException {
         if (mapped != null) {
-            mapped.force(); // msync(MS_SYNC): the mapped pages to the disk, as fsync would
+            try {
+                mapped.force(); // msync(MS_SYNC): the mapped pages to the disk, as fsync would
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } catch (InternalError e) {
+                unmapAfterFault();
+                throw new IOException("the acknowledgement table could not be synced: " + e.getMessage());
+            }
         } else {
             file.getFD().sync();
         }
+    }
+
+    private void unmapAfterFault() {
+        MappedByteBuffer faulted = mapped;
+        mapped = null;
+        Unmapper.unmap(faulted);
     }
 
     @Override
