@@ -197,13 +197,9 @@ class FullDiskTest {
     // ---- helpers
 
     private DeliveryService start(OutboxCaps caps) {
-        return start(caps, Duration.ofMillis(1));
-    }
-
-    private DeliveryService start(OutboxCaps caps, Duration backoff) {
         // API backoff in milliseconds; the local retry of production, so the measured resumption is the real one
         DeliveryTiming timing = new DeliveryTiming(Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
-                new Backoff(backoff, () -> 1.0), Duration.ofMinutes(5), DeliveryTiming.LOCAL_RETRY);
+                new Backoff(Duration.ofMillis(1), () -> 1.0), Duration.ofMinutes(5), DeliveryTiming.LOCAL_RETRY);
         DeliveryService started = new DeliveryService(disk, new SinkSettings(api.url(), TOKEN, Duration.ofSeconds(5),
                 4, true, ""), timing, new SecretResolver(name -> null));
         started.caps(caps);
