@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 final class DeliveryLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
+    /** For a failure that is not a post's (a bug): always counted into the streak. */
+    private static final long COUNTED = -1;
 
     /** One piece of work a worker took: a post, or writing down an answer again. @return a wait, or null */
     @FunctionalInterface
@@ -71,6 +73,11 @@ final class DeliveryLoop {
     private ScheduledFuture<?> timer;
     private Instant timerDue;
     private long timerGeneration;
+    /**
+     * How many waits have begun: a post remembers the episode it was sent in, so that the posts in flight that
+     * fail together count as one failure of the API, not as a streak of up to max_in_flight.
+     */
+    private long episode;
     private boolean closed;
     /** After a wait: one post at a time until one gets through. */
     private boolean probing;
@@ -183,7 +190,7 @@ final class DeliveryLoop {
             try {
                 pause = next.run();
             } catch (RuntimeException e) {
-                pause = transientFailure("local storage: " + e.getMessage(), null); // a bug: back off, keep all
+                pause = failed(null, "local storage: " + e.getMessage(), null, COUNTED); // a bug: back off, keep all
             }
             if (pause != null) {
                 waitFor(pause);
@@ -216,27 +223,31 @@ final class DeliveryLoop {
             return null;
         }
         StoredEvent taken = event;
-        return () -> post(taken);
+        long sentIn = episode;
+        return () -> post(taken, sentIn);
     }
 
-    /** @return how long to wait before the next attempt, or null to go on with the next event */
-    private Duration post(StoredEvent event) {
+    /**
+     * @param sentIn the episode the post is sent in
+     * @return how long to wait before the next attempt, or null to go on with the next event
+     */
+    private Duration post(StoredEvent event, long sentIn) {
         SinkAnswer answer;
         long began = System.nanoTime();
         try {
             answer = sink.get().deliver(event);
         } catch (IOException e) {
             observer.posted(input, 0, Duration.ofNanos(System.nanoTime() - began));
-            return postAgainAfter(event, transientFailure(e.getMessage(), null));
+            return failed(event, e.getMessage(), null, sentIn);
         } catch (RuntimeException e) {
             observer.posted(input, 0, Duration.ofNanos(System.nanoTime() - began));
-            return postAgainAfter(event, transientFailure(e.toString(), null)); // a bug of the sink: as transient
+            return failed(event, e.toString(), null, sentIn); // a bug of the sink: as transient
         }
         observer.posted(input, answer.status(), Duration.ofNanos(System.nanoTime() - began));
         int status = answer.status();
         return switch (Verdict.of(status)) {
             case DELIVERED -> record(event, () -> delivered(event, answer));
-            case RETRY -> postAgainAfter(event, transientFailure(describe(answer), answer.retryAfter()));
+            case RETRY -> failed(event, describe(answer), answer.retryAfter(), sentIn);
             case REFUSED -> record(event, () -> deadLetter(event, answer));
             case TOKEN_REFUSED -> pause(event, DeliveryState.TOKEN_REJECTED, describe(answer),
                     "the API refused the token (" + describe(answer) + ")");
@@ -268,8 +279,7 @@ final class DeliveryLoop {
             step.run();
         } catch (RuntimeException e) {
             // a bug, not a full disk: post the event again (at-least-once) after the backoff
-            Duration wait = transientFailure("local storage: " + e.getMessage(), null);
-            return event == null ? wait : postAgainAfter(event, wait);
+            return failed(event, "local storage: " + e.getMessage(), null, COUNTED);
         } catch (IOException e) {
             synchronized (this) {
                 unrecorded.addFirst(step);
@@ -335,20 +345,45 @@ final class DeliveryLoop {
                 dir);
     }
 
-    private Duration transientFailure(String error, Duration retryAfter) {
+    /**
+     * A transient failure: the event is put back to be posted first and the backoff begins, in one step under the
+     * monitor (another worker must neither take the event nor count the same failure of the API again).
+     *
+     * <p>The failure adds to the streak only if no wait began since the post went out: the others in flight with
+     * it, failing a moment later, are the same failure of the API (counting each would make one blip with 8 posts
+     * in flight a wait of 2^8 s). Such a late one extends a running wait at most to its own backoff; once the wait
+     * is over it waits no more, as the probe decides, unless the API asked for a Retry-After.
+     *
+     * @param event the event to post again, or null if the failure was no post's
+     * @param sentIn the episode the post went out in, or {@link #COUNTED}
+     * @return null: the wait, if any, has begun
+     */
+    private Duration failed(StoredEvent event, String error, Duration retryAfter, long sentIn) {
+        boolean counted;
         int streak;
+        Duration delay;
         synchronized (this) {
-            // posts that fail together while a wait runs are one failure of the API, not a longer streak
-            if (timer == null) {
+            counted = sentIn == COUNTED || sentIn == episode;
+            if (counted) {
                 failures++;
             }
             streak = Math.max(1, failures);
+            delay = timing.retry().delay(streak, retryAfter);
+            if (event != null) {
+                again.addFirst(event);
+            }
+            if (counted || timer != null || retryAfter != null) {
+                waitFor(delay);
+            }
         }
-        Duration delay = timing.retry().delay(streak, retryAfter);
         stats.failed(error, now());
-        LOG.warn("input {}: delivery failed ({}), failure {} in a row; next try in {}", input, error, streak,
-                DurationText.of(delay));
-        return delay;
+        if (counted) {
+            LOG.warn("input {}: delivery failed ({}), failure {} in a row; next try in {}", input, error, streak,
+                    DurationText.of(delay));
+        } else {
+            LOG.debug("input {}: a post sent before the wait failed too ({})", input, error);
+        }
+        return null;
     }
 
     /**
@@ -383,6 +418,7 @@ final class DeliveryLoop {
         }
         cancelTimer();
         probing = true;
+        episode++;
         long generation = ++timerGeneration;
         timerDue = due;
         timer = timing.scheduler().schedule(() -> timerFired(generation), pause.toMillis(), TimeUnit.MILLISECONDS);

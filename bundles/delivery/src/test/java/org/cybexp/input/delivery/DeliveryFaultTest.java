@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -352,6 +353,25 @@ class DeliveryFaultTest {
     }
 
     @Test
+    void postsInFlightThatFailTogetherAreOneFailureOfTheApiNotAStreak() throws IOException {
+        CountDownLatch release = new CountDownLatch(1);
+        api.holdAnswersUntil(release);
+        api.failNext(8, 503, null); // a blip of the API hits the whole window at once
+        // a base of 100 ms: one failure waits 0.3 s; each of the 8 counted would make it 2^8 x 0.1 s = 25.6 s
+        DeliveryService service = start(new SinkSettings(api.url(), TOKEN, Duration.ofSeconds(10), 0, true, ""),
+                Duration.ofMillis(100));
+        List<String> a = new ArrayList<>();
+
+        appendBatches(service, A, a, 1, 20);
+        await().until(() -> api.requests().size() >= 8);
+        release.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered(service, A) == 20);
+        assertExactlyOnce(a, bodies(A));
+        assertEquals(8, count(Outcome.FAILED));
+    }
+
+    @Test
     void withOnePostInFlightTheOrderIsKept() throws IOException {
         api.failNext(2, 503, null).passNext(3).resetNext(1);
         DeliveryService service = start(new SinkSettings(api.url(), TOKEN, Duration.ofSeconds(5), 0, true, "", 1));
@@ -383,8 +403,13 @@ class DeliveryFaultTest {
 
     private DeliveryService start(SinkSettings settings) {
         // the test's backoff: 2, 4, 8... ms instead of seconds; Retry-After is taken as the API sends it
+        return start(settings, Duration.ofMillis(1));
+    }
+
+    /** @param backoffBase the unit of the backoff's exponential (1 s in production), its jitter always 1 */
+    private DeliveryService start(SinkSettings settings, Duration backoffBase) {
         DeliveryTiming timing = new DeliveryTiming(Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
-                new Backoff(Duration.ofMillis(1), () -> 1.0), Duration.ofMinutes(5));
+                new Backoff(backoffBase, () -> 1.0), Duration.ofMinutes(5));
         DeliveryService service = new DeliveryService(data, settings, timing, new SecretResolver(name -> null));
         running.add(service);
         return service;
