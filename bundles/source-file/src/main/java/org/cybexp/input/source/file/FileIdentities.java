@@ -120,11 +120,15 @@ final class FileIdentities {
         return found;
     }
 
-    /** Same inode: the same file unless its first bytes changed or it shrank under what was read. */
+    /**
+     * Same inode: the same file unless its first bytes changed or it shrank under what was read. First bytes that
+     * cannot be read now (the file moved on since its stat) decide nothing: the inode says it is the same, and the
+     * next look sees where it went.
+     */
     private boolean stillSame(TrackedFile t, FileStat stat) {
         if (t.gzip() || stat.gzip()) {
             return t.gzip() == stat.gzip() && (stat.size() == t.size || t.size == 0
-                    || Fingerprint.of(stat, settings.fingerprintBytes()).map(t.fingerprint::equals).orElse(false));
+                    || Fingerprint.of(stat, settings.fingerprintBytes()).map(t.fingerprint::equals).orElse(true));
         }
         if (stat.size() < t.readOffset() || stat.size() < settings.fingerprintBytes()) {
             return false;
@@ -132,7 +136,7 @@ final class FileIdentities {
         if (stat.size() >= t.size && stat.modifiedMillis() == t.modifiedMillis && t.attached()) {
             return true; // unchanged or only grown since the last look, at the same time stamp
         }
-        return Fingerprint.of(stat, settings.fingerprintBytes()).map(t.fingerprint::equals).orElse(false);
+        return Fingerprint.of(stat, settings.fingerprintBytes()).map(t.fingerprint::equals).orElse(true);
     }
 
     private Optional<TrackedFile> settle(FileStat stat, long now, Map<String, Unsettled> nowUnsettled) {

@@ -39,6 +39,15 @@ record FileStat(Path path, String device, long inode, long size, long modifiedMi
         }
     }
 
+    /**
+     * Whether the path still holds this inode: checked after a file was opened or read by its path, as a rotation
+     * may have put another file there since this stat (reading that one as this one would lose this one's lines
+     * and post the other's twice).
+     */
+    boolean stillAtPath() {
+        return of(path).map(now -> now.sameInode(device, inode)).orElse(false);
+    }
+
     boolean sameInode(String otherDevice, long otherInode) {
         return device.equals(otherDevice) && inode == otherInode;
     }

@@ -119,6 +119,10 @@ final class FileTailer implements AutoCloseable {
             if (t.handle() == null) {
                 makeRoomForAHandle();
                 t.handle(OpenFile.open(t.path(), t.gzip(), t.readOffset()));
+                if (!t.stillAtPath()) {
+                    t.closeHandleQuietly(); // rotated away since the look: the next look tells where it went
+                    return false;
+                }
             }
             int n = t.handle().read(buffer, t.readOffset());
             if (n > 0) {

@@ -23,16 +23,25 @@ final class Fingerprint {
     private Fingerprint() {
     }
 
-    /** The fingerprint of the first {@code bytes} bytes, empty while the file is shorter (or vanished). */
+    /**
+     * The fingerprint of the first {@code bytes} bytes; empty while the file is shorter, or if its path no longer
+     * holds the stat's file (vanished, or rotated away with another file put there).
+     */
     static Optional<String> of(FileStat stat, int bytes) {
-        byte[] head = head(stat.path(), stat.gzip(), bytes);
+        byte[] head = head(stat, bytes);
         return head == null || head.length < bytes ? Optional.empty() : Optional.of(hash(head, head.length));
     }
 
     /** The fingerprint of a whole short file (whole mode: a report shorter than the fingerprint is complete). */
     static Optional<String> ofWhole(FileStat stat, int bytes) {
-        byte[] head = head(stat.path(), stat.gzip(), bytes);
+        byte[] head = head(stat, bytes);
         return head == null ? Optional.empty() : Optional.of(hash(head, head.length) + "." + head.length);
+    }
+
+    /** Up to {@code bytes} first bytes of the stat's file; null if it cannot be read, or is no longer at its path. */
+    private static byte[] head(FileStat stat, int bytes) {
+        byte[] head = head(stat.path(), stat.gzip(), bytes);
+        return head != null && stat.stillAtPath() ? head : null;
     }
 
     /** Up to {@code bytes} first bytes; null if the file cannot be read. */

@@ -88,6 +88,11 @@ final class TrackedFile {
         return attached;
     }
 
+    /** Whether its path still holds its inode (see {@link FileStat#stillAtPath}). */
+    boolean stillAtPath() {
+        return path != null && device != null && FileStat.of(path).map(this::sameInode).orElse(false);
+    }
+
     boolean sameInode(FileStat stat) {
         return device != null && stat.sameInode(device, inode);
     }

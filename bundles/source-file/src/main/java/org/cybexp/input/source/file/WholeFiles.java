@@ -84,6 +84,9 @@ final class WholeFiles {
             ctx.malformed("a file is larger than " + MAX_WHOLE_BYTES + " bytes: " + s.path(), new byte[0]);
         } else {
             byte[] body = Files.readAllBytes(s.path());
+            if (!s.stillAtPath()) {
+                return false; // another file took the path since the look: that one is not this one's body
+            }
             ctx.emit(Event.of(body, RecordBuilder.TEXT));
             counters.records++;
             counters.bytes += body.length;
