@@ -24,6 +24,7 @@ import org.cybexp.input.core.control.DeliveryObserver;
 import org.cybexp.input.core.control.DeliveryStats;
 import org.cybexp.input.core.control.EventStore;
 import org.cybexp.input.core.files.DataFolder;
+import org.cybexp.input.core.files.DurableFiles;
 import org.cybexp.input.delivery.sink.Sink;
 import org.cybexp.input.delivery.store.EventRecord;
 import org.cybexp.input.delivery.store.SegmentOutbox;
@@ -320,6 +321,8 @@ public final class DeliveryService implements EventStore {
             Files.createDirectories(dir);
             if (!Files.exists(dir.resolve(KEEPS_FATES))) {
                 Files.createFile(dir.resolve(KEEPS_FATES));
+                DurableFiles.syncDirectory(dir); // an empty file: its name in the folder is all it says
+                DurableFiles.syncDirectory(dir.getParent());
             }
         } catch (IOException e) {
             LOG.warn("input {}: cannot write down that it wants delivery fates ({}); after a restart, fates of "
