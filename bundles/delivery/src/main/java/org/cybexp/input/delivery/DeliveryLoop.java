@@ -376,7 +376,7 @@ final class DeliveryLoop {
                 waitFor(delay);
             }
         }
-        stats.failed(error, now());
+        stats.failed(error, now(), counted);
         if (counted) {
             LOG.warn("input {}: delivery failed ({}), failure {} in a row; next try in {}", input, error, streak,
                     DurationText.of(delay));

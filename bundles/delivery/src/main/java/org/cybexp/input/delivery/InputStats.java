@@ -33,9 +33,15 @@ final class InputStats {
         error(error, at);
     }
 
-    /** An attempt failed and will be retried after a backoff. */
-    synchronized void failed(String error, Instant at) {
-        consecutiveFailures++;
+    /**
+     * An attempt failed and will be retried after a backoff.
+     *
+     * @param counted whether it counts into the backoff's streak: not a post sent before the running wait began
+     */
+    synchronized void failed(String error, Instant at, boolean counted) {
+        if (counted) {
+            consecutiveFailures++;
+        }
         error(error, at);
     }
 

@@ -372,6 +372,23 @@ class DeliveryFaultTest {
     }
 
     @Test
+    void statusCountsTheFailuresOfTheBackoffNotEveryPostThatFailedWithThem() throws IOException {
+        CountDownLatch release = new CountDownLatch(1);
+        api.holdAnswersUntil(release);
+        api.failNext(8, 503, null);
+        // a base of 10 s: the wait after the blip outlasts the test, so status is read before any success
+        DeliveryService service = start(new SinkSettings(api.url(), TOKEN, Duration.ofSeconds(10), 0, true, ""),
+                Duration.ofSeconds(10));
+        appendBatches(service, A, new ArrayList<>(), 1, 8);
+        await().until(() -> api.requests().size() >= 8);
+        release.countDown();
+
+        await().until(() -> count(Outcome.FAILED) == 8 && service.stats(A).lastError() != null);
+        await().until(() -> service.stats(A).retryAt() != null);
+        assertEquals(1, service.stats(A).consecutiveFailures(), "the status says what the log and the backoff say");
+    }
+
+    @Test
     void withOnePostInFlightTheOrderIsKept() throws IOException {
         api.failNext(2, 503, null).passNext(3).resetNext(1);
         DeliveryService service = start(new SinkSettings(api.url(), TOKEN, Duration.ofSeconds(5), 0, true, "", 1));
